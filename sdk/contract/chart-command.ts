@@ -1,0 +1,162 @@
+/**
+ * `ChartCommand`: what the AI asks the host chart to do. A discriminated union on `type`.
+ * The element validates every command before the host sees it; the server validates
+ * model output against the same schema before streaming it.
+ */
+import * as v from 'valibot';
+import { describeIssues } from './chart-context.js';
+import { Color, Id, Label, LineStyleName, Point, Price, TickerSymbol, Time, Timeframe } from './primitives.js';
+
+export const LEVEL_ROLES = ['support', 'resistance', 'level'] as const;
+export const INDICATOR_KINDS = ['sma', 'ema', 'bollinger', 'rsi'] as const;
+export const MARKER_POSITIONS = ['above', 'below', 'in', 'price'] as const;
+export const MARKER_SHAPES = ['arrowUp', 'arrowDown', 'circle', 'square'] as const;
+export const DEFAULT_FIB_LEVELS = [0, 0.236, 0.382, 0.5, 0.618, 0.786, 1] as const;
+
+/** A horizontal level across the chart (support, resistance or a plain level). */
+export const PriceLineCommand = v.object({
+  type: v.literal('price_line'),
+  id: Id,
+  price: Price,
+  role: v.picklist(LEVEL_ROLES, 'role must be support, resistance or level'),
+  label: v.optional(Label),
+  color: v.optional(Color),
+  style: v.optional(LineStyleName),
+});
+
+/** A line through two anchors; `extend` continues it past them. `true` means "right". */
+export const TrendlineCommand = v.object({
+  type: v.literal('trendline'),
+  id: Id,
+  p1: Point,
+  p2: Point,
+  extend: v.optional(
+    v.pipe(
+      v.union([v.boolean(), v.picklist(['none', 'left', 'right', 'both'])], 'extend must be none, left, right, both or a boolean'),
+      v.transform((e): 'none' | 'left' | 'right' | 'both' => (e === true ? 'right' : e === false ? 'none' : e)),
+    ),
+  ),
+  label: v.optional(Label),
+  color: v.optional(Color),
+  style: v.optional(LineStyleName),
+});
+
+/** A price band, optionally bounded in time. `top`/`bottom` are swapped if given upside down. */
+export const ZoneCommand = v.pipe(
+  v.object({
+    type: v.literal('zone'),
+    id: Id,
+    top: Price,
+    bottom: Price,
+    from: v.optional(Time),
+    to: v.optional(Time),
+    label: v.optional(Label),
+    color: v.optional(Color),
+  }),
+  v.check((z) => z.from === undefined || z.to === undefined || z.from <= z.to, 'zone.from must not be after zone.to'),
+  v.transform((z) => (z.top >= z.bottom ? z : { ...z, top: z.bottom, bottom: z.top })),
+);
+
+/** Fibonacci retracement between two swing points; `levels` are ratios of the move. */
+export const FibCommand = v.object({
+  type: v.literal('fib'),
+  id: Id,
+  from: Point,
+  to: Point,
+  levels: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.number(), v.finite(), v.minValue(-5), v.maxValue(5))),
+      v.minLength(1, 'fib levels must not be empty'),
+      v.maxLength(20, 'fib takes at most 20 levels'),
+    ),
+  ),
+  label: v.optional(Label),
+});
+
+/** A marker on a bar (lightweight-charts series marker). `position: "price"` needs `price`. */
+export const MarkerCommand = v.pipe(
+  v.object({
+    type: v.literal('marker'),
+    id: Id,
+    time: Time,
+    position: v.picklist(MARKER_POSITIONS, 'position must be above, below, in or price'),
+    shape: v.picklist(MARKER_SHAPES, 'shape must be arrowUp, arrowDown, circle or square'),
+    text: v.optional(Label),
+    price: v.optional(Price),
+    color: v.optional(Color),
+  }),
+  v.check((m) => m.position !== 'price' || m.price !== undefined, 'a marker at position "price" needs a price'),
+);
+
+/** Indicator parameters; each indicator uses the ones it needs. */
+export const IndicatorParams = v.object({
+  period: v.optional(v.pipe(v.number(), v.integer('period must be whole bars'), v.minValue(1), v.maxValue(500))),
+  stddev: v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(10))),
+  source: v.optional(v.picklist(['open', 'high', 'low', 'close'])),
+  color: v.optional(Color),
+});
+
+/** An indicator series computed by the host from its own data. */
+export const IndicatorCommand = v.object({
+  type: v.literal('indicator'),
+  id: Id,
+  indicator: v.picklist(INDICATOR_KINDS, 'indicator must be sma, ema, bollinger or rsi'),
+  params: v.optional(IndicatorParams, {}),
+});
+
+export const SetSymbolCommand = v.object({ type: v.literal('set_symbol'), symbol: TickerSymbol });
+export const SetTimeframeCommand = v.object({ type: v.literal('set_timeframe'), timeframe: Timeframe });
+export const SetVisibleRangeCommand = v.pipe(
+  v.object({ type: v.literal('set_visible_range'), from: Time, to: Time }),
+  v.check((r) => r.from < r.to, 'set_visible_range.from must be before .to'),
+);
+export const RemoveCommand = v.object({ type: v.literal('remove'), id: Id });
+/** Clears drawings and/or indicators; by default only the AI's own (`source: "ai"`). */
+export const ClearCommand = v.object({
+  type: v.literal('clear'),
+  scope: v.optional(v.picklist(['drawings', 'indicators', 'all'])),
+  source: v.optional(v.picklist(['ai', 'all'])),
+});
+
+/** The chart command schema: a discriminated union on `type`. */
+export const ChartCommand = v.variant(
+  'type',
+  [
+    PriceLineCommand,
+    TrendlineCommand,
+    ZoneCommand,
+    FibCommand,
+    MarkerCommand,
+    IndicatorCommand,
+    SetSymbolCommand,
+    SetTimeframeCommand,
+    SetVisibleRangeCommand,
+    RemoveCommand,
+    ClearCommand,
+  ],
+  'type must be one of price_line, trendline, zone, fib, marker, indicator, set_symbol, set_timeframe, set_visible_range, remove, clear',
+);
+
+/** A validated chart command (the parser's output: normalized, extra keys stripped). */
+export type ChartCommand = v.InferOutput<typeof ChartCommand>;
+/** What a producer may send (before normalization). */
+export type ChartCommandInput = v.InferInput<typeof ChartCommand>;
+export type ChartCommandType = ChartCommand['type'];
+/** The command of one `type`, e.g. `ChartCommandOf<'price_line'>`. */
+export type ChartCommandOf<T extends ChartCommandType> = Extract<ChartCommand, { type: T }>;
+
+export const CHART_COMMAND_TYPES = [
+  'price_line', 'trendline', 'zone', 'fib', 'marker', 'indicator',
+  'set_symbol', 'set_timeframe', 'set_visible_range', 'remove', 'clear',
+] as const satisfies readonly ChartCommandType[];
+
+/** Commands that leave something on the chart (and so carry an `id`). */
+export const DRAWING_COMMAND_TYPES = ['price_line', 'trendline', 'zone', 'fib', 'marker', 'indicator'] as const;
+
+/** Validates one command; returns the normalized command or a readable message. */
+export function parseChartCommand(
+  input: unknown,
+): { success: true; output: ChartCommand } | { success: false; message: string } {
+  const result = v.safeParse(ChartCommand, input);
+  return result.success ? { success: true, output: result.output } : { success: false, message: describeIssues(result.issues) };
+}

@@ -1,0 +1,8 @@
+/**
+ * The chart-chat contract: what the host sends (`ChartContext`) and what the AI asks the
+ * chart to do (`ChartCommand`). Valibot schemas with their TypeScript types, shared by the
+ * `<chart-chat>` element, the adapter and the server.
+ */
+export * from './primitives.js';
+export * from './chart-context.js';
+export * from './chart-command.js';

@@ -1,0 +1,27 @@
+/**
+ * Errors a responder may throw once a stream has started. They become `error` stream events
+ * (chatkit-python's `StreamError` / `CustomStreamError`). Anything else thrown becomes
+ * `{code: "stream.error", allow_retry: true}`.
+ */
+
+/** A coded stream error; `stream.error` defaults to retryable. */
+export class StreamError extends Error {
+  constructor(
+    readonly code: string,
+    readonly allowRetry: boolean = code === 'stream.error',
+  ) {
+    super(code);
+    this.name = 'StreamError';
+  }
+}
+
+/** An error with a message the user should see. */
+export class CustomStreamError extends Error {
+  constructor(
+    message: string,
+    readonly allowRetry = false,
+  ) {
+    super(message);
+    this.name = 'CustomStreamError';
+  }
+}

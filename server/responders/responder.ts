@@ -1,0 +1,33 @@
+/**
+ * The responder interface: the "brain" behind `/api/chatkit`. The protocol layer drives it
+ * for every streaming request and owns persistence; a responder only yields events.
+ */
+import type { ChartContext } from '../../sdk/contract/index.js';
+import type { ThreadItem, ThreadItemType, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../chatkit/types.js';
+
+export interface ResponderContext {
+  /** The thread owner's id (from `resolveUser`). */
+  readonly user: string;
+  /** The validated, capped chart context the browser sent with this request, if any. */
+  readonly chartContext?: ChartContext;
+  /** The request's `Accept-Language` locale, if any. */
+  readonly locale?: string;
+  /** Aborted when the client disconnects or the server gives up: stop work and return. */
+  readonly signal: AbortSignal;
+  /** All stored items of the thread, oldest first (hidden items included; they are model context). */
+  history(): Promise<ThreadItem[]>;
+  /** A fresh item id for the given item type (`msg_…`, `tc_…`). */
+  newItemId(type: ThreadItemType): string;
+  /** A timestamp strictly later than every earlier one in this process (ISO-8601). */
+  now(): string;
+}
+
+/**
+ * `input` is the user's new message, or `null` for a continuation (after a client tool output
+ * or a structured input). A responder may mutate `thread` (title, status, metadata); the
+ * protocol layer then saves it and emits `thread.updated`. Throwing a `StreamError` /
+ * `CustomStreamError` (or anything else) becomes an `error` event.
+ */
+export interface Responder {
+  respond(thread: ThreadMetadata, input: UserMessageItem | null, ctx: ResponderContext): AsyncIterable<ThreadStreamEvent>;
+}
