@@ -14,7 +14,7 @@ export const MAX_ID = 64;
 
 /** A chart time: UTC seconds (lightweight-charts' `UTCTimestamp`). */
 export const Time = v.pipe(
-  v.number('time must be a number of UTC seconds'),
+  v.number('time must be a finite number of UTC seconds'),
   v.finite('time must be finite'),
   v.integer('time must be whole UTC seconds'),
   v.minValue(0, 'time must not be negative'),
@@ -23,7 +23,7 @@ export const Time = v.pipe(
 
 /** A price: finite and strictly positive. */
 export const Price = v.pipe(
-  v.number('price must be a number'),
+  v.number('price must be a finite number'),
   v.finite('price must be finite'),
   v.gtValue(0, 'price must be greater than 0'),
   v.maxValue(MAX_PRICE, 'price is too large'),
