@@ -1,0 +1,29 @@
+// custom-elements-manifest.config.mjs — `cem analyze` (npm run analyze) reads this by default.
+// The element's JSDoc (@fires, @csspart, @cssprop, @attr) and its Lit `static properties`
+// become dist/custom-elements.json, which IDEs, Storybook and docs tools read.
+export default {
+  globs: ['sdk/**/*.ts'],
+  exclude: ['sdk/**/*.test.ts', 'sdk/contract/**', 'sdk/indicators/**', 'sdk/adapters/**', 'sdk/testing/**'],
+  outdir: 'dist',
+  litelement: true,
+  // package.json's "customElements" field is maintained by hand (it points into dist/).
+  packagejson: false,
+  plugins: [hidePrivateMembers()],
+};
+
+/** Drops `#private`, `private` and `_underscored` members: the manifest documents the public API. */
+function hidePrivateMembers() {
+  return {
+    name: 'chart-chat-hide-private-members',
+    packageLinkPhase({ customElementsManifest }) {
+      for (const mod of customElementsManifest.modules ?? []) {
+        for (const decl of mod.declarations ?? []) {
+          if (!decl.members) continue;
+          decl.members = decl.members.filter(
+            (m) => m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('_') && !m.name.startsWith('#'),
+          );
+        }
+      }
+    },
+  };
+}
