@@ -1,0 +1,240 @@
+/**
+ * `<chart-chat>`: an AI chat that sees the host page's chart and draws on it.
+ */
+import { LitElement, css, html } from 'lit';
+import { parseChartContext, type ChartContext, type ChartContextInput } from './contract/index.js';
+import { ChatKitRenderer } from './chatkit/chatkit-renderer.js';
+import { DEFAULT_CHATKIT_SRC, loadChatKit } from './chatkit/loader.js';
+import { fire, type RendererKind } from './events.js';
+import { createTransport } from './protocol/transport.js';
+import type { ChartChatPrompt, Renderer, RendererHost } from './renderer.js';
+
+const OPTION_KEYS = ['apiUrl', 'domainKey', 'theme', 'locale', 'placeholder', 'greeting', 'prompts'] as const;
+
+/**
+ * An AI chat about the host page's chart. It sends the chart's context with every message and
+ * turns the AI's drawing instructions into validated `chart-command` events.
+ *
+ * Renders OpenAI ChatKit (`renderer="chatkit"`), its own small UI (`renderer="lite"`: offline,
+ * strict CSP) or ChatKit with the lite UI as fallback (`renderer="auto"`, the default).
+ *
+ * `chartContext` has replace-the-object semantics: set a new object whenever the chart changes.
+ * Mutating the current object in place is not seen. Invalid context is not sent; a
+ * `chart-chat-error` with code `invalid_context` reports why (once per object).
+ *
+ * @summary Chat about a chart; the AI's drawings arrive as `chart-command` events.
+ *
+ * @attr api-url - ChatKit custom-backend endpoint. Default `/api/chatkit`.
+ * @attr session-url - When set, `POST`ed for a short-lived `{token, expires_at}`; the token is sent as `Authorization: Bearer`.
+ * @attr domain-key - ChatKit domain key (platform.openai.com domain allowlist). Default `local-dev` (enough on localhost).
+ * @attr renderer - `auto` (default), `chatkit` or `lite`.
+ * @attr chatkit-src - URL of ChatKit's script. Default OpenAI's CDN.
+ * @attr theme - `light` (default) or `dark`.
+ * @attr placeholder - Composer placeholder text.
+ * @attr greeting - Greeting shown on a new thread.
+ * @attr locale - UI locale for ChatKit (e.g. `en`, `de`).
+ *
+ * @fires {ChartCommandEvent} chart-command - A validated command for the chart (`detail`: the command). Cancelable: `preventDefault()` rejects it.
+ * @fires {ChartCommandErrorEvent} chart-command-error - The AI sent an invalid command (`detail`: `{message, data}`); nothing to apply.
+ * @fires {CustomEvent<{renderer}>} chart-chat-ready - The chat UI is ready (`detail.renderer`: `chatkit` | `lite`).
+ * @fires {CustomEvent<{code, message, error?}>} chart-chat-error - Something failed: `chatkit_unavailable`, `invalid_context`, `session_failed`, `chatkit_error`, `request_failed`, `stream_error`.
+ * @fires {CustomEvent<{name, data}>} chart-chat-effect - A client effect other than `chart_command`.
+ * @fires {CustomEvent<null>} chart-chat-response-start - The assistant started answering.
+ * @fires {CustomEvent<null>} chart-chat-response-end - The assistant finished (or was stopped).
+ * @fires {CustomEvent<{threadId}>} chart-chat-thread-change - The shown thread changed (`null`: a new, empty thread).
+ *
+ * @csspart chatkit - The `<openai-chatkit>` element (ChatKit renderer).
+ * @csspart status - Loading / unavailable message.
+ * @csspart lite - Lite renderer: the whole UI.
+ * @csspart header - Lite: the bar with the new-thread button.
+ * @csspart new-thread-button - Lite: starts a new thread.
+ * @csspart log - Lite: the scrolling message list.
+ * @csspart greeting - Lite: the greeting on an empty thread.
+ * @csspart prompts - Lite: the list of starter prompts.
+ * @csspart prompt - Lite: one starter prompt button.
+ * @csspart message - Lite: every message (also `user-message` or `assistant-message`).
+ * @csspart user-message - Lite: a message the user sent.
+ * @csspart assistant-message - Lite: an assistant answer.
+ * @csspart progress - Lite: the transient progress line.
+ * @csspart notice - Lite: a notice from the server.
+ * @csspart error - Lite: an error message.
+ * @csspart retry-button - Lite: retries after a retryable error.
+ * @csspart composer - Lite: the message form.
+ * @csspart input - Lite: the message textarea.
+ * @csspart send-button - Lite: the send button.
+ * @csspart stop-button - Lite: stops the streaming answer.
+ *
+ * @cssprop --chart-chat-font - Font family. Default: inherited.
+ * @cssprop --chart-chat-bg - Background.
+ * @cssprop --chart-chat-fg - Text colour.
+ * @cssprop --chart-chat-muted - Secondary text colour.
+ * @cssprop --chart-chat-border - Border colour.
+ * @cssprop --chart-chat-accent - Buttons and focus rings.
+ * @cssprop --chart-chat-accent-fg - Text on the accent colour.
+ * @cssprop --chart-chat-user-bg - Background of user messages.
+ * @cssprop --chart-chat-assistant-bg - Background of assistant messages.
+ * @cssprop --chart-chat-error - Error colour.
+ * @cssprop --chart-chat-radius - Corner radius.
+ */
+export class ChartChat extends LitElement implements RendererHost {
+  static override styles = css`
+    :host{display:block;height:32rem;position:relative}
+    :host([hidden]){display:none}
+    openai-chatkit{display:block;height:100%;width:100%}
+    [part=status]{padding:1rem;font:inherit;opacity:.7}
+  `;
+
+  static override properties = {
+    chartContext: { attribute: false },
+    prompts: { attribute: false },
+    apiUrl: { attribute: 'api-url' },
+    sessionUrl: { attribute: 'session-url' },
+    domainKey: { attribute: 'domain-key' },
+    renderer: {},
+    chatkitSrc: { attribute: 'chatkit-src' },
+    theme: { reflect: true },
+    placeholder: {},
+    greeting: {},
+    locale: {},
+    _active: { state: true },
+    _status: { state: true },
+  };
+
+  /** The chart's current state. Replace the object to update it (in-place mutation is not seen). */
+  declare chartContext: ChartContextInput | undefined;
+  /** Starter prompts for an empty thread: strings, or `{label, prompt}`. */
+  declare prompts: ChartChatPrompt[];
+  /** ChatKit custom-backend endpoint. */
+  declare apiUrl: string;
+  /** Session endpoint; when set, requests carry `Authorization: Bearer <token>`. */
+  declare sessionUrl: string | undefined;
+  /** ChatKit domain key. */
+  declare domainKey: string | undefined;
+  /** Which UI to use: `auto` tries ChatKit and falls back to `lite`. */
+  declare renderer: 'auto' | 'chatkit' | 'lite';
+  /** URL of ChatKit's script. */
+  declare chatkitSrc: string;
+  /** Colour scheme. */
+  declare theme: 'light' | 'dark';
+  /** Composer placeholder. */
+  declare placeholder: string | undefined;
+  /** Greeting on an empty thread. */
+  declare greeting: string | undefined;
+  /** ChatKit UI locale. */
+  declare locale: string | undefined;
+  declare private _active: RendererKind | undefined;
+  declare private _status: string;
+
+  /** How long ChatKit may take to load (ms) before `auto` falls back to the lite renderer. */
+  chatkitTimeout = 4000;
+  /** The protocol fetch both renderers use (identity headers, chart context, session). @internal */
+  readonly transport = createTransport(this);
+
+  #renderer?: Renderer;
+  #mounts = 0;
+  #waiters: ((r: Renderer) => void)[] = [];
+  #contextSource?: unknown;
+  #context?: ChartContext;
+
+  constructor() {
+    super();
+    this.prompts = [];
+    this.apiUrl = '/api/chatkit';
+    this.renderer = 'auto';
+    this.chatkitSrc = DEFAULT_CHATKIT_SRC;
+    this.theme = 'light';
+    this._status = 'Loading chat…';
+  }
+
+  /** The renderer in use, once mounted. */
+  get activeRenderer(): RendererKind | undefined {
+    return this._active;
+  }
+
+  /** The id of the thread on screen (`null` for a new thread). */
+  get threadId(): string | null {
+    return this.#renderer?.threadId ?? null;
+  }
+
+  /** Sends a user message, as if typed in the composer. Resolves once it has been handed to the renderer. */
+  async sendMessage(text: string): Promise<void> {
+    const renderer = this.#renderer ?? (await new Promise<Renderer>((r) => this.#waiters.push(r)));
+    return renderer.sendMessage(text);
+  }
+
+  /** Shows a new, empty thread (stops a streaming answer). */
+  newThread(): void {
+    this.#renderer?.newThread();
+  }
+
+  /** Moves keyboard focus to the composer. */
+  focusComposer(): void {
+    this.#renderer?.focusComposer();
+  }
+
+  /** The current chart context after validation and capping, or undefined. @internal */
+  validContext(): ChartContext | undefined {
+    const source = this.chartContext;
+    if (source !== this.#contextSource) {
+      this.#contextSource = source;
+      this.#context = undefined;
+      if (source != null) {
+        const parsed = parseChartContext(source);
+        if (parsed.success) this.#context = parsed.output;
+        else fire(this, 'chart-chat-error', { code: 'invalid_context', message: `chartContext is invalid and is not sent: ${parsed.message}` });
+      }
+    }
+    return this.#context;
+  }
+
+  /** @internal */
+  reportError(code: string, error: unknown) {
+    fire(this, 'chart-chat-error', { code, message: String((error as Error)?.message ?? error), error });
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>) {
+    if (changed.has('chartContext')) this.validContext();
+    if (changed.has('renderer')) void this.#mount();
+  }
+
+  protected override updated(changed: Map<PropertyKey, unknown>) {
+    if (changed.has('_active') || OPTION_KEYS.some((k) => changed.has(k))) this.#renderer?.update();
+  }
+
+  override render() {
+    return this.#renderer?.render() ?? html`<div part="status" role="status">${this._status}</div>`;
+  }
+
+  async #mount() {
+    const mount = ++this.#mounts;
+    this.#renderer?.dispose();
+    this.#renderer = this._active = undefined;
+    const mode = this.renderer;
+    let renderer: Renderer | undefined;
+    if (mode !== 'lite') {
+      try {
+        await loadChatKit(this.chatkitSrc || DEFAULT_CHATKIT_SRC, this.chatkitTimeout);
+        renderer = new ChatKitRenderer(this);
+      } catch (error) {
+        if (mount !== this.#mounts) return;
+        this.reportError('chatkit_unavailable', error);
+        if (mode === 'chatkit') {
+          this._status = 'The chat could not be loaded.';
+          return;
+        }
+      }
+    }
+    // The lite renderer is its own chunk: pages that use ChatKit never download it.
+    renderer ??= new (await import('./lite/lite-renderer.js')).LiteRenderer(this);
+    if (mount !== this.#mounts) return renderer.dispose();
+    this.#renderer = renderer;
+    this._active = renderer.kind;
+    for (const waiter of this.#waiters.splice(0)) waiter(renderer);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chart-chat': ChartChat;
+  }
+}

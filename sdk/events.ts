@@ -1,0 +1,83 @@
+/**
+ * Events dispatched by `<chart-chat>`. All bubble and cross shadow roots (`composed`), so a
+ * host can listen on the element or on any ancestor. The global event map augmentation
+ * makes `el.addEventListener('chart-command', (e) => e.detail.type)` fully typed.
+ */
+import type { ChartCommand } from './contract/index.js';
+
+/** Which UI is running inside the element. */
+export type RendererKind = 'chatkit' | 'lite';
+
+/**
+ * `chart-command`: a validated command the AI wants the chart to apply.
+ * Cancelable: call `preventDefault()` to reject it (a client tool then reports
+ * `{applied: false, reason: "rejected by host"}` back to the model).
+ */
+export class ChartCommandEvent extends CustomEvent<ChartCommand> {
+  constructor(command: ChartCommand) {
+    super('chart-command', { detail: command, bubbles: true, composed: true, cancelable: true });
+  }
+}
+
+export interface ChartCommandErrorDetail {
+  /** Why the command was rejected (the validation message). */
+  message: string;
+  /** The rejected input, as received. Never apply it. */
+  data: unknown;
+}
+
+/** `chart-command-error`: the AI sent a command that failed validation; the host never sees it as a command. */
+export class ChartCommandErrorEvent extends CustomEvent<ChartCommandErrorDetail> {
+  constructor(detail: ChartCommandErrorDetail) {
+    super('chart-command-error', { detail, bubbles: true, composed: true });
+  }
+}
+
+/**
+ * Error codes of `chart-chat-error`: `chatkit_unavailable` (the ChatKit script did not load; under
+ * `auto` the lite renderer takes over), `invalid_context` (the `chartContext` failed validation and
+ * is not sent), `session_failed` (the `session-url` request failed), `chatkit_error` (ChatKit reported
+ * an error), `request_failed` / `stream_error` (lite renderer: HTTP or stream error).
+ */
+export interface ChartChatErrorDetail {
+  code: string;
+  message: string;
+  error?: unknown;
+}
+
+export interface ChartChatReadyDetail {
+  renderer: RendererKind;
+}
+export interface ChartChatEffectDetail {
+  name: string;
+  data: unknown;
+}
+export interface ChartChatThreadChangeDetail {
+  threadId: string | null;
+}
+
+/** Every event `<chart-chat>` dispatches, by name. */
+export interface ChartChatEventMap {
+  'chart-command': ChartCommandEvent;
+  'chart-command-error': ChartCommandErrorEvent;
+  'chart-chat-ready': CustomEvent<ChartChatReadyDetail>;
+  'chart-chat-error': CustomEvent<ChartChatErrorDetail>;
+  'chart-chat-effect': CustomEvent<ChartChatEffectDetail>;
+  'chart-chat-response-start': CustomEvent<null>;
+  'chart-chat-response-end': CustomEvent<null>;
+  'chart-chat-thread-change': CustomEvent<ChartChatThreadChangeDetail>;
+}
+
+/** Dispatches a bubbling, composed `CustomEvent` (the plain `chart-chat-*` events). */
+export function fire<K extends keyof ChartChatEventMap>(
+  target: EventTarget,
+  type: K,
+  detail: ChartChatEventMap[K] extends CustomEvent<infer D> ? D : never,
+): boolean {
+  return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-interface
+  interface HTMLElementEventMap extends ChartChatEventMap {}
+}

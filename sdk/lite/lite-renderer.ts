@@ -1,0 +1,126 @@
+/**
+ * The lite renderer: a small chat UI over our own ChatKit-protocol client. Works offline and
+ * under a strict CSP (no remote script, no inline HTML). Lives in its own chunk.
+ */
+import { html, nothing, type ReactiveController } from 'lit';
+import { fire } from '../events.js';
+import { promptParts, type Renderer, type RendererHost } from '../renderer.js';
+import { Conversation, type Message } from './conversation.js';
+import { markdown } from './markdown.js';
+import { liteStyles } from './styles.js';
+
+export class LiteRenderer implements Renderer, ReactiveController {
+  readonly kind = 'lite';
+  readonly conversation: Conversation;
+
+  constructor(private readonly host: RendererHost) {
+    this.conversation = new Conversation(host, () => host.requestUpdate());
+    host.addController(this);
+    const root = host.renderRoot as ShadowRoot;
+    const sheet = liteStyles.styleSheet;
+    if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    queueMicrotask(() => fire(host, 'chart-chat-ready', { renderer: 'lite' }));
+  }
+
+  get threadId() {
+    return this.conversation.threadId;
+  }
+
+  hostUpdated() {
+    const log = this.#query('.log');
+    if (log && this.conversation.busy) log.scrollTop = log.scrollHeight;
+  }
+
+  hostDisconnected() {
+    this.conversation.stop();
+  }
+
+  update() {}
+
+  sendMessage(text: string) {
+    return this.conversation.send(text);
+  }
+
+  newThread() {
+    this.conversation.reset();
+    this.host.requestUpdate();
+  }
+
+  focusComposer() {
+    this.#query<HTMLTextAreaElement>('textarea')?.focus();
+  }
+
+  dispose() {
+    this.conversation.stop();
+    this.host.removeController(this);
+  }
+
+  render() {
+    const c = this.conversation;
+    const { greeting, placeholder } = this.host;
+    const prompts = this.host.prompts.map(promptParts);
+    return html`<div part="lite" class="lite">
+      <div part="header" class="header">
+        <button part="new-thread-button" type="button" @click=${() => this.newThread()}>New thread</button>
+      </div>
+      <div part="log" class="log" role="log" aria-label="Conversation">
+        ${c.messages.length
+          ? c.messages.map(renderMessage)
+          : html`${greeting ? html`<p part="greeting" class="greeting">${greeting}</p>` : nothing}
+            ${prompts.length
+              ? html`<ul part="prompts" class="prompts" aria-label="Suggested prompts">
+                  ${prompts.map(
+                    (p) => html`<li><button part="prompt" type="button" @click=${() => void this.sendMessage(p.prompt)}>${p.label}</button></li>`,
+                  )}
+                </ul>`
+              : nothing}`}
+        ${c.progress ? html`<p part="progress" class="progress" role="status">${c.progress}</p>` : nothing}
+        ${c.notice ? html`<p part="notice" class="notice" role="status" data-level=${c.notice.level}>${c.notice.message}</p>` : nothing}
+        ${c.error
+          ? html`<div part="error" class="error" role="alert">
+              <span>${c.error.message}</span>
+              ${c.error.retry ? html`<button part="retry-button" type="button" @click=${c.error.retry}>Retry</button>` : nothing}
+            </div>`
+          : nothing}
+      </div>
+      <form part="composer" @submit=${this.#submit}>
+        <textarea
+          part="input"
+          rows="2"
+          aria-label="Message"
+          placeholder=${placeholder ?? 'Ask about the chart…'}
+          @keydown=${this.#keydown}
+        ></textarea>
+        ${c.busy && c.allowCancel
+          ? html`<button part="stop-button" type="button" @click=${() => c.stop()}>Stop</button>`
+          : html`<button part="send-button" class="primary" type="submit" ?disabled=${c.busy}>Send</button>`}
+      </form>
+    </div>`;
+  }
+
+  #submit = (e: Event) => {
+    e.preventDefault();
+    const input = this.#query<HTMLTextAreaElement>('textarea');
+    if (!input || this.conversation.busy || !input.value.trim()) return;
+    const text = input.value;
+    input.value = '';
+    void this.sendMessage(text);
+  };
+
+  #keydown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) this.#submit(e);
+  };
+
+  #query<T extends Element = HTMLElement>(selector: string) {
+    return this.host.renderRoot.querySelector<T>(selector);
+  }
+}
+
+function renderMessage(m: Message) {
+  const text = m.parts.join('\n\n');
+  return m.role === 'user'
+    ? html`<div part="message user-message" class="msg user">${text}</div>`
+    : html`<div part="message assistant-message" class="msg assistant" aria-live="polite" aria-busy=${m.streaming ? 'true' : 'false'}>
+        ${markdown(text)}
+      </div>`;
+}

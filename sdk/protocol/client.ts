@@ -1,0 +1,104 @@
+/**
+ * A minimal ChatKit-protocol client (used by the lite renderer): POSTs a request and yields the
+ * validated stream events as they arrive. Non-2xx answers become a `ProtocolError` carrying the
+ * server's `{error: {code, message}}`. Events this client does not use, or that do not match the
+ * protocol's shapes, are skipped rather than trusted.
+ */
+import * as v from 'valibot';
+import { readSse } from './sse.js';
+
+const Text = v.looseObject({ text: v.optional(v.string()) });
+const Item = v.looseObject({
+  id: v.string(),
+  type: v.string(),
+  content: v.optional(v.array(v.unknown())),
+  status: v.optional(v.string()),
+  name: v.optional(v.string()),
+  arguments: v.optional(v.unknown()),
+});
+const ItemEvent = <T extends string>(type: T) => v.looseObject({ type: v.literal(type), item: Item });
+
+/** The stream events the lite renderer acts on (chatkit-protocol.md §3). */
+export const StreamEvent = v.variant('type', [
+  v.looseObject({ type: v.literal('thread.created'), thread: v.looseObject({ id: v.string() }) }),
+  ItemEvent('thread.item.added'),
+  ItemEvent('thread.item.done'),
+  ItemEvent('thread.item.replaced'),
+  v.looseObject({ type: v.literal('thread.item.removed'), item_id: v.string() }),
+  v.looseObject({
+    type: v.literal('thread.item.updated'),
+    item_id: v.string(),
+    update: v.looseObject({
+      type: v.string(),
+      content_index: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99))),
+      delta: v.optional(v.string()),
+      content: v.optional(Text),
+    }),
+  }),
+  v.looseObject({ type: v.literal('stream_options'), stream_options: v.looseObject({ allow_cancel: v.optional(v.boolean()) }) }),
+  v.looseObject({ type: v.literal('progress_update'), text: v.string() }),
+  v.looseObject({ type: v.literal('client_effect'), name: v.string(), data: v.optional(v.unknown()) }),
+  v.looseObject({
+    type: v.literal('error'),
+    code: v.optional(v.string()),
+    message: v.optional(v.string()),
+    allow_retry: v.optional(v.boolean()),
+  }),
+  v.looseObject({ type: v.literal('notice'), level: v.optional(v.string()), message: v.string(), title: v.optional(v.string()) }),
+]);
+export type StreamEvent = v.InferOutput<typeof StreamEvent>;
+export type StreamItem = v.InferOutput<typeof Item>;
+
+/** A protocol request body (chatkit-protocol.md §2). */
+export interface ProtocolRequest {
+  type: string;
+  params: Record<string, unknown>;
+}
+
+export class ProtocolError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+  /** Worth retrying: server trouble or rate limiting, not a bad request. */
+  get retryable() {
+    return this.status >= 500 || this.status === 429 || this.status === 408;
+  }
+}
+
+export async function* streamEvents(
+  fetchFn: typeof fetch,
+  url: string,
+  request: ProtocolRequest,
+  signal: AbortSignal,
+): AsyncGenerator<StreamEvent> {
+  const res = await fetchFn(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(request),
+    signal,
+  });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code?: unknown; message?: unknown } } | null;
+    const { code, message } = body?.error ?? {};
+    throw new ProtocolError(
+      typeof message === 'string' ? message : `The server answered HTTP ${res.status}.`,
+      typeof code === 'string' ? code : `http_${res.status}`,
+      res.status,
+    );
+  }
+  if (!res.body) return;
+  for await (const data of readSse(res.body)) {
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      continue; // one broken event must not end the answer
+    }
+    const parsed = v.safeParse(StreamEvent, json);
+    if (parsed.success) yield parsed.output;
+  }
+}

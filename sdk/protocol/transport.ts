@@ -1,0 +1,51 @@
+/**
+ * The `fetch` every protocol request goes through, in both renderers (it is ChatKit's
+ * `api.fetch`). It keeps the caller's headers, adds the identity headers, puts the current
+ * validated chart context into the JSON body as `metadata.chart_context`, and renews the
+ * session token once when the server answers 401.
+ */
+import type { ChartContext } from '../contract/index.js';
+import { CLIENT_HEADER, Session, clientId } from './session.js';
+
+export interface TransportHost {
+  /** `session-url`; when empty, no Authorization header is sent. */
+  readonly sessionUrl?: string | null | undefined;
+  /** The current context, already validated (undefined when unset or invalid). */
+  validContext(): ChartContext | undefined;
+  /** Reports a failure that the caller of fetch may not surface (the session request). */
+  reportError(code: string, error: unknown): void;
+}
+
+export function createTransport(host: TransportHost): typeof fetch {
+  let session: Session | undefined;
+  return async (input, init = {}) => {
+    const url = host.sessionUrl;
+    if (url && session?.url !== url) session = new Session(url);
+    const body = withContext(init.body, host.validContext());
+    const send = async (renew?: boolean) => {
+      const headers = new Headers(init.headers);
+      headers.set(CLIENT_HEADER, clientId());
+      if (url) headers.set('Authorization', `Bearer ${await session!.token(renew).catch((e: unknown) => {
+        host.reportError('session_failed', e);
+        throw e;
+      })}`);
+      return fetch(input, { ...init, headers, body });
+    };
+    const res = await send();
+    return res.status === 401 && url ? send(true) : res;
+  };
+}
+
+/** Adds `metadata.chart_context` to a JSON string body; any other body passes through untouched. */
+export function withContext(body: BodyInit | null | undefined, context: ChartContext | undefined) {
+  if (typeof body !== 'string' || !context) return body;
+  try {
+    const request: unknown = JSON.parse(body);
+    if (!request || typeof request !== 'object' || Array.isArray(request)) return body;
+    const { metadata } = request as { metadata?: unknown };
+    const merged = metadata && typeof metadata === 'object' && !Array.isArray(metadata) ? metadata : {};
+    return JSON.stringify({ ...request, metadata: { ...merged, chart_context: context } });
+  } catch {
+    return body;
+  }
+}
