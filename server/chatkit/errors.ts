@@ -25,3 +25,21 @@ export class CustomStreamError extends Error {
     this.name = 'CustomStreamError';
   }
 }
+
+/**
+ * A request the server refuses before any stream starts (answered as a 4xx JSON error
+ * `{error: {code, message}}`). Messages never echo request content.
+ */
+export class RequestError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 413 | 415,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+export const notFound = (what: string): RequestError => new RequestError(404, 'not_found', `${what} not found`);
+export const notSupported = (what: string): RequestError => new RequestError(400, 'not_supported', `${what} is not supported by this server`);

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createApp } from './app.js';
+import { EchoResponder } from './responders/echo.js';
+import { addMessage, createdThreadId, createThread, post } from './testing/chatkit-client.js';
+
+describe('createApp', () => {
+  it('answers /healthz', async () => {
+    const app = createApp({ responder: new EchoResponder() });
+    const response = await app.request('/healthz');
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { ok: true });
+  });
+
+  it('creates a thread and adds a message end to end (EchoResponder)', async () => {
+    const app = createApp({ responder: new EchoResponder() });
+    const created = await post(app, createThread('hello there'));
+    assert.equal(created.status, 200);
+    assert.match(created.contentType, /^text\/event-stream/);
+    const types = created.events!.map((event) => event.type);
+    assert.deepEqual(types.slice(0, 3), ['thread.created', 'thread.item.done', 'stream_options']);
+    assert.equal(types.at(-1), 'thread.item.done');
+    const threadId = createdThreadId(created);
+
+    const added = await post(app, addMessage(threadId, 'again'));
+    assert.equal(added.status, 200);
+    const done = added.events!.filter((event) => event.type === 'thread.item.done');
+    assert.equal(done.length, 2);
+    const reply = done[1]!;
+    assert.ok(reply.type === 'thread.item.done' && reply.item.type === 'assistant_message');
+    assert.equal(reply.item.content[0]!.text, 'You said: again');
+
+    const thread = await post(app, { type: 'threads.get_by_id', params: { thread_id: threadId } });
+    assert.equal(thread.status, 200);
+    const body = thread.json as { title: string; items: { data: unknown[] } };
+    assert.equal(body.title, 'hello there');
+    assert.equal(body.items.data.length, 4);
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * `createApp(options)`: the chart-chat backend as a runtime-agnostic Hono app
+ * (Node, Bun, Deno, Workers). Built from small pieces — integrator middleware, a health route,
+ * the ChatKit route — so later concerns (CORS, sessions, rate limits, logging) plug in through
+ * `middleware` without touching the protocol code.
+ */
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ActionHandlers, AttachmentStore, FeedbackHandler, Transcriber } from './chatkit/context.js';
+import { DEFAULT_MAX_BODY_BYTES } from './chatkit/http-body.js';
+import { chatkitRoute, errorBody, type ResolveUser } from './chatkit/http-route.js';
+import { ChatKitServer } from './chatkit/server.js';
+import type { Responder } from './responders/responder.js';
+import { MemoryStore } from './store/memory-store.js';
+import type { Store } from './store/store.js';
+
+export interface AppOptions {
+  /** The brain: answers user messages and tool-output continuations. */
+  responder: Responder;
+  /** Threads and items. Default: a fresh in-memory store. */
+  store?: Store;
+  /**
+   * The user id every thread is scoped to. Default: {@link anonymousClientUser} (the element's
+   * per-browser `X-Chart-Chat-Client` id, else "anonymous"). May throw an `HTTPException` (e.g. 401).
+   */
+  resolveUser?: ResolveUser;
+  /** Two-phase attachment uploads; absent → `attachments.*` answer 400 not_supported. */
+  attachments?: AttachmentStore;
+  /** Dictation; absent → `input.transcribe` answers 400 not_supported. */
+  transcribe?: Transcriber;
+  /** Widget actions; absent → `custom_action` streams an error event, `sync_custom_action` is 400 not_supported. */
+  actions?: ActionHandlers;
+  /** `items.feedback` sink (default: accepted and dropped, like chatkit-python). */
+  feedback?: FeedbackHandler;
+  /** The protocol endpoint. Default `/api/chatkit`. */
+  path?: string;
+  /** Request bodies above this are refused with 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** `stream_options.allow_cancel`. Default true. */
+  allowCancel?: boolean;
+  /** Middleware run before every route (CORS, sessions, rate limits, logging...), in order. */
+  middleware?: MiddlewareHandler[];
+  /** Unexpected server-side failures. Default: console.error. */
+  log?: (message: string, error: unknown) => void;
+}
+
+export const CLIENT_ID_HEADER = 'X-Chart-Chat-Client';
+const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+/** The default `resolveUser`: the element's anonymous per-client id, validated, else "anonymous". */
+export function anonymousClientUser(c: Context): string {
+  const id = c.req.header(CLIENT_ID_HEADER);
+  return id && CLIENT_ID.test(id) ? `client:${id}` : 'anonymous';
+}
+
+export function createApp(options: AppOptions): Hono {
+  const log = options.log ?? ((message: string, error: unknown) => console.error(`[chart-chat] ${message}:`, error));
+  const server = new ChatKitServer({
+    responder: options.responder,
+    store: options.store ?? new MemoryStore(),
+    log,
+    ...(options.attachments ? { attachments: options.attachments } : {}),
+    ...(options.transcribe ? { transcribe: options.transcribe } : {}),
+    ...(options.actions ? { actions: options.actions } : {}),
+    ...(options.feedback ? { feedback: options.feedback } : {}),
+    ...(options.allowCancel !== undefined ? { allowCancel: options.allowCancel } : {}),
+  });
+  const path = options.path ?? '/api/chatkit';
+
+  const app = new Hono();
+  for (const middleware of options.middleware ?? []) app.use('*', middleware);
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.post(
+    path,
+    chatkitRoute(server, {
+      resolveUser: options.resolveUser ?? anonymousClientUser,
+      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    }),
+  );
+  app.all(path, (c) => c.json(errorBody('method_not_allowed', 'use POST'), 405, { Allow: 'POST' }));
+  app.notFound((c) => c.json(errorBody('not_found', 'no such route'), 404));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      return c.json(errorBody(httpCode(error.status), error.message || 'request refused'), error.status);
+    }
+    log('unhandled error', error);
+    return c.json(errorBody('internal_error', 'internal server error'), 500);
+  });
+  return app;
+}
+
+function httpCode(status: number): string {
+  return { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large', 429: 'rate_limited' }[status] ?? 'error';
+}

@@ -1,0 +1,69 @@
+/**
+ * The `POST /api/chatkit` handler: body → user/context → `ChatKitServer.process` → JSON or SSE.
+ * Streaming is decided from the request `type`, never from `Accept`. Every refusal is a 4xx
+ * `{error: {code, message}}` that never echoes the body.
+ */
+import type { Context, Handler } from 'hono';
+import { parseChartContext, type ChartContext } from '../../sdk/contract/index.js';
+import type { RequestContext } from './context.js';
+import { RequestError } from './errors.js';
+import { readJsonBody } from './http-body.js';
+import type { ChatKitServer } from './server.js';
+import { sseResponse } from './sse.js';
+
+export type ResolveUser = (c: Context) => string | Promise<string>;
+
+export interface ChatKitRouteOptions {
+  resolveUser: ResolveUser;
+  maxBodyBytes: number;
+}
+
+export const errorBody = (code: string, message: string) => ({ error: { code, message } });
+
+export function chatkitRoute(server: ChatKitServer, options: ChatKitRouteOptions): Handler {
+  return async (c) => {
+    try {
+      const body = await readJsonBody(c.req.raw, options.maxBodyBytes);
+      const chartContext = chartContextOf(body);
+      const user = await options.resolveUser(c);
+      const locale = localeOf(c.req.header('accept-language'));
+      const ctx: RequestContext = {
+        user,
+        signal: c.req.raw.signal,
+        ...(chartContext ? { chartContext } : {}),
+        ...(locale ? { locale } : {}),
+      };
+      const result = await server.process(body, ctx);
+      switch (result.kind) {
+        case 'json':
+          return c.json(result.body as object, 200);
+        case 'stream':
+          return sseResponse(result.events);
+        case 'error':
+          return c.json(errorBody(result.code, result.message), result.status);
+      }
+    } catch (error) {
+      if (error instanceof RequestError) return c.json(errorBody(error.code, error.message), error.status);
+      throw error;
+    }
+  };
+}
+
+/** `metadata.chart_context`, validated and capped by the shared contract. */
+function chartContextOf(body: unknown): ChartContext | undefined {
+  if (!isRecord(body) || !isRecord(body.metadata)) return undefined;
+  const raw = body.metadata.chart_context;
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = parseChartContext(raw);
+  if (!parsed.success) throw new RequestError(400, 'invalid_chart_context', `metadata.chart_context: ${parsed.message}`.slice(0, 400));
+  return parsed.output;
+}
+
+/** The first language tag of `Accept-Language` (the client sends its one active locale). */
+function localeOf(header: string | undefined): string | undefined {
+  const tag = header?.split(',')[0]?.split(';')[0]?.trim();
+  return tag && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(tag) ? tag : undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,0 +1,39 @@
+/**
+ * Ids and timestamps. Ids follow chatkit-python's `<prefix>_<hex>` shape; timestamps are
+ * strictly increasing within the process, because clients and stores order items by
+ * `created_at` and equal stamps break the client tool round trip (chatkit-python#123).
+ */
+import { randomBytes } from 'node:crypto';
+import type { ThreadItemType } from './types.js';
+
+const ITEM_PREFIX: Record<ThreadItemType, string> = {
+  user_message: 'msg',
+  assistant_message: 'msg',
+  client_tool_call: 'tc',
+  widget: 'msg',
+  generated_image: 'img',
+  structured_input: 'si',
+  workflow: 'wf',
+  task: 'tsk',
+  end_of_turn: 'eot',
+  hidden_context_item: 'hcx',
+  sdk_hidden_context: 'shcx',
+};
+
+/** A random id with the given prefix: 64 random bits, so collisions are not a concern. */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(8).toString('hex')}`;
+}
+
+export const newThreadId = (): string => newId('thr');
+export const newItemId = (type: ThreadItemType): string => newId(ITEM_PREFIX[type]);
+export const newAttachmentId = (): string => newId('atc');
+
+let lastStamp = 0;
+
+/** An ISO-8601 timestamp strictly later than every earlier one returned in this process. */
+export function monotonicNow(): string {
+  const t = Math.max(Date.now(), lastStamp + 1);
+  lastStamp = t;
+  return new Date(t).toISOString();
+}

@@ -1,0 +1,205 @@
+/**
+ * The event pipeline wrapped around every responder/action stream (chatkit-python's
+ * `_process_events`, chatkit-protocol.md §6): `stream_options` first; `added` items tracked as
+ * pending and kept current from `updated`; `done`/`replaced`/`removed` persisted; hidden items
+ * stored but never sent; `thread.updated` whenever the source mutated the thread; exceptions
+ * become one `error` event. When the client goes away (the signal aborts) the source is stopped
+ * and what it already produced is saved, like `handle_stream_cancelled`.
+ */
+import type { Store } from '../store/store.js';
+import { CustomStreamError, StreamError } from './errors.js';
+import { isHiddenItem, toWireThread } from './serialize.js';
+import type {
+  AssistantMessageContent,
+  AssistantMessageItem,
+  ThreadItem,
+  ThreadItemUpdate,
+  ThreadMetadata,
+  ThreadStreamEvent,
+  WorkflowItem,
+} from './types.js';
+
+export const CANCELLED_CONTEXT = 'The user cancelled the stream. Stop responding to the prior request.';
+
+export interface PipelineOptions {
+  store: Store;
+  /** The live thread: the source may mutate it (title, status, metadata). */
+  thread: ThreadMetadata;
+  /** The responder's or action handler's events. */
+  source: AsyncIterable<ThreadStreamEvent>;
+  /** Aborted when the client disconnected: stop the source and save what is pending. */
+  signal: AbortSignal;
+  allowCancel: boolean;
+  now(): string;
+  newItemId(type: 'sdk_hidden_context'): string;
+  /** Reports unexpected failures (they reach the client only as a generic `stream.error`). */
+  log?: (message: string, error: unknown) => void;
+}
+
+const ABORTED = Symbol('aborted');
+
+export async function* runPipeline(options: PipelineOptions): AsyncGenerator<ThreadStreamEvent, void, undefined> {
+  const { store, thread, signal } = options;
+  yield { type: 'stream_options', stream_options: { allow_cancel: options.allowCancel } };
+
+  let snapshot = snapshotOf(thread);
+  const pending = new Map<string, ThreadItem>();
+  const aborted = abortedPromise(signal);
+  const iterator = options.source[Symbol.asyncIterator]();
+  let settled = false; // the source finished or failed on its own
+  let failure: ThreadStreamEvent | undefined;
+
+  const threadUpdate = async (): Promise<ThreadStreamEvent | undefined> => {
+    const now = snapshotOf(thread);
+    if (now === snapshot) return undefined;
+    snapshot = now;
+    await store.saveThread(thread);
+    return { type: 'thread.updated', thread: toWireThread(thread) };
+  };
+
+  try {
+    try {
+      while (!signal.aborted) {
+        const step = await Promise.race([iterator.next(), aborted]);
+        if (step === ABORTED) break;
+        if (step.done) {
+          settled = true;
+          break;
+        }
+        const event = step.value;
+        await persist(store, thread.id, pending, event);
+        if (!isSwallowed(event)) yield event;
+        const updated = await threadUpdate();
+        if (updated) yield updated;
+      }
+    } catch (error) {
+      if (signal.aborted) return; // the finally block below handles cancellation
+      settled = true;
+      failure = toErrorEvent(error, options.log);
+    }
+    if (failure) yield failure;
+    if (settled) {
+      const updated = await threadUpdate().catch((error: unknown) => void options.log?.('saving the thread failed', error));
+      if (updated) yield updated;
+    }
+  } finally {
+    if (!settled) {
+      // Cancelled: by the abort signal, or by the consumer returning early (client gone).
+      void Promise.resolve(iterator.return?.()).catch(() => undefined);
+      await saveCancelled(options, pending, snapshot !== snapshotOf(thread)).catch((error: unknown) =>
+        options.log?.('saving a cancelled stream failed', error),
+      );
+    }
+  }
+}
+
+/** What `done`/`replaced`/`removed` mean for the store, and pending-item bookkeeping. */
+async function persist(store: Store, threadId: string, pending: Map<string, ThreadItem>, event: ThreadStreamEvent): Promise<void> {
+  switch (event.type) {
+    case 'thread.item.added':
+      pending.set(event.item.id, structuredClone(event.item));
+      break;
+    case 'thread.item.updated': {
+      const item = pending.get(event.item_id);
+      if (item) pending.set(item.id, applyUpdate(item, event.update));
+      break;
+    }
+    case 'thread.item.done':
+      await store.addItem(threadId, event.item);
+      pending.delete(event.item.id);
+      break;
+    case 'thread.item.replaced':
+      await store.saveItem(threadId, event.item);
+      pending.delete(event.item.id);
+      break;
+    case 'thread.item.removed':
+      await store.deleteItem(threadId, event.item_id);
+      pending.delete(event.item_id);
+      break;
+    default:
+      break;
+  }
+}
+
+/** Hidden items are model context: stored, never shown. */
+function isSwallowed(event: ThreadStreamEvent): boolean {
+  return (
+    (event.type === 'thread.item.added' || event.type === 'thread.item.done' || event.type === 'thread.item.replaced') &&
+    isHiddenItem(event.item)
+  );
+}
+
+/** Keeps a pending assistant message or workflow current, as chatkit-python does for cancellation. */
+export function applyUpdate(item: ThreadItem, update: ThreadItemUpdate): ThreadItem {
+  if (item.type === 'assistant_message' && update.type.startsWith('assistant_message.')) {
+    return applyAssistantUpdate(item, update);
+  }
+  if (item.type === 'workflow' && (update.type === 'workflow.task.added' || update.type === 'workflow.task.updated')) {
+    const next: WorkflowItem = structuredClone(item);
+    if (update.type === 'workflow.task.added') next.workflow.tasks.push(update.task);
+    else next.workflow.tasks[update.task_index] = update.task;
+    return next;
+  }
+  return item;
+}
+
+function applyAssistantUpdate(item: AssistantMessageItem, update: ThreadItemUpdate): AssistantMessageItem {
+  if (!('content_index' in update)) return item;
+  const next = structuredClone(item);
+  // Updates may address a part that was never announced: pad like chatkit-python does.
+  while (next.content.length <= update.content_index) next.content.push({ type: 'output_text', text: '', annotations: [] });
+  const part = next.content[update.content_index] as AssistantMessageContent;
+  switch (update.type) {
+    case 'assistant_message.content_part.added':
+    case 'assistant_message.content_part.done':
+      next.content[update.content_index] = structuredClone(update.content);
+      break;
+    case 'assistant_message.content_part.text_delta':
+      part.text += update.delta;
+      break;
+    case 'assistant_message.content_part.annotation_added':
+      part.annotations.splice(Math.min(update.annotation_index, part.annotations.length), 0, update.annotation);
+      break;
+    default:
+      break;
+  }
+  return next;
+}
+
+/** chatkit-python's `handle_stream_cancelled`: keep non-blank pending replies, record the cancellation. */
+async function saveCancelled(options: PipelineOptions, pending: Map<string, ThreadItem>, threadChanged: boolean): Promise<void> {
+  const { store, thread } = options;
+  if (threadChanged) await store.saveThread(thread);
+  for (const item of pending.values()) {
+    if (item.type === 'assistant_message' && item.content.some((part) => part.text.trim() !== '')) {
+      await store.addItem(thread.id, item);
+    }
+  }
+  await store.addItem(thread.id, {
+    type: 'sdk_hidden_context',
+    id: options.newItemId('sdk_hidden_context'),
+    thread_id: thread.id,
+    created_at: options.now(),
+    content: CANCELLED_CONTEXT,
+  });
+}
+
+export function toErrorEvent(error: unknown, log?: PipelineOptions['log']): ThreadStreamEvent {
+  if (error instanceof CustomStreamError) return { type: 'error', code: 'custom', message: error.message, allow_retry: error.allowRetry };
+  if (error instanceof StreamError) return { type: 'error', code: error.code, allow_retry: error.allowRetry };
+  log?.('responder failed', error);
+  return { type: 'error', code: 'stream.error', allow_retry: true };
+}
+
+/** The parts of a thread a responder may change; any difference means `thread.updated`. */
+function snapshotOf(thread: ThreadMetadata): string {
+  const { title, status, metadata, allowed_image_domains } = thread;
+  return JSON.stringify([title ?? null, status, metadata, allowed_image_domains ?? null]);
+}
+
+function abortedPromise(signal: AbortSignal): Promise<typeof ABORTED> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(ABORTED);
+    else signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
+  });
+}

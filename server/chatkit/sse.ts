@@ -1,0 +1,44 @@
+/**
+ * Server-sent events exactly as chatkit-python frames them: `data: <compact json>\n\n` per
+ * event, nothing else (no event/id/retry fields, no heartbeats, no terminal sentinel).
+ * Pull-based, so a slow client applies backpressure to the responder; when the client goes
+ * away the runtime cancels the body and the event source is stopped.
+ */
+import { eventJson } from './serialize.js';
+import type { ThreadStreamEvent } from './types.js';
+
+export const SSE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+};
+
+export function sseFrame(event: ThreadStreamEvent): string {
+  return `data: ${eventJson(event)}\n\n`;
+}
+
+export function sseResponse(events: AsyncIterable<ThreadStreamEvent>): Response {
+  const iterator = events[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  let cancelled = false;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const step = await iterator.next();
+          if (cancelled) return;
+          if (step.done) controller.close();
+          else controller.enqueue(encoder.encode(sseFrame(step.value)));
+        } catch (error) {
+          if (!cancelled) controller.error(error);
+        }
+      },
+      async cancel() {
+        cancelled = true;
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, { status: 200, headers: SSE_HEADERS });
+}

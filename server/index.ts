@@ -1,0 +1,23 @@
+/**
+ * chart-chat server: the public API for integrators.
+ * `createApp(options)` returns a Hono app speaking the ChatKit custom-backend protocol.
+ */
+export { createApp, anonymousClientUser, CLIENT_ID_HEADER, type AppOptions } from './app.js';
+export { ChatKitServer, type ChatKitServerOptions, type ProcessResult } from './chatkit/server.js';
+export type {
+  ActionHandlers,
+  AttachmentStore,
+  FeedbackHandler,
+  RequestContext,
+  Transcriber,
+  TranscribeInput,
+  WidgetAction,
+} from './chatkit/context.js';
+export { CustomStreamError, RequestError, StreamError } from './chatkit/errors.js';
+export { monotonicNow, newId, newItemId, newThreadId } from './chatkit/ids.js';
+export { sleep, streamAssistantMessage, userText, wordChunks } from './chatkit/stream-helpers.js';
+export type * from './chatkit/types.js';
+export type { Responder, ResponderContext } from './responders/responder.js';
+export { EchoResponder } from './responders/echo.js';
+export { MemoryStore } from './store/memory-store.js';
+export { paginate, type PageQuery, type SortOrder, type Store } from './store/store.js';
