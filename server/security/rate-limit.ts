@@ -1,0 +1,39 @@
+/**
+ * Rate-limit middleware: one token bucket per key (an IP, a user). Over the limit the request
+ * gets `429`, a `Retry-After` in seconds and the usual JSON error, before any work is done.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { jsonError } from './json-error.js';
+import { TokenBuckets, type BucketOptions } from './token-bucket.js';
+
+export interface RateLimitOptions {
+  /** Per client IP (default: burst 120, 2/s). `false` disables it. */
+  readonly perIp?: BucketOptions | false;
+  /** Per resolved user (default: burst 60, 1/s). `false` disables it. */
+  readonly perUser?: BucketOptions | false;
+}
+
+export const DEFAULT_RATE_LIMITS = {
+  perIp: { capacity: 120, refillPerSecond: 2 },
+  perUser: { capacity: 60, refillPerSecond: 1 },
+} as const satisfies Required<RateLimitOptions>;
+
+/**
+ * @param scope names the bucket in the error message ("ip" or "user").
+ * @param keyOf the bucket key for a request; `undefined` skips the check.
+ */
+export function rateLimit(options: BucketOptions, scope: string, keyOf: (c: Context) => string | undefined): MiddlewareHandler {
+  const buckets = new TokenBuckets(options);
+  return async (c, next) => {
+    const key = keyOf(c);
+    if (key !== undefined) {
+      const result = buckets.take(key);
+      if (!result.allowed) {
+        return jsonError(429, 'rate_limited', `Too many requests (${scope} limit). Try again later.`, {
+          'retry-after': String(result.retryAfter),
+        });
+      }
+    }
+    await next();
+  };
+}
