@@ -29,9 +29,10 @@ export interface TrendOptions {
 }
 
 /**
- * A plain-words trend: the regression slope of the closes decides the direction when the
- * move over the window is large enough and the fit is not noise (r2 >= 0.25); otherwise the
- * swing structure (higher highs and higher lows, or lower both) decides; otherwise sideways.
+ * A plain-words trend. Without a net close-to-close move of at least `flatPercent` it is
+ * sideways. Otherwise the regression slope of the closes decides when its move is as large,
+ * agrees in sign and the fit is not noise (r2 >= 0.25); failing that, the swing structure
+ * (higher highs and higher lows, or lower both) must agree with the move; else sideways.
  * Null for fewer than 3 bars.
  */
 export function summarizeTrend(bars: readonly OhlcBar[], options: TrendOptions = {}): TrendSummary | null {
@@ -53,14 +54,18 @@ export function summarizeTrend(bars: readonly OhlcBar[], options: TrendOptions =
 
   const flat = options.flatPercent ?? 3;
   let direction: TrendSummary['direction'] = 'sideways';
-  if (Math.abs(regressionMove) >= flat && r2 >= 0.25) direction = regressionMove > 0 ? 'up' : 'down';
-  else if (higherHighs === true && higherLows === true && lastClose > first) direction = 'up';
-  else if (higherHighs === false && higherLows === false && lastClose < first) direction = 'down';
+  const change = ((lastClose - first) / first) * 100;
+  // A trend needs the net move too: a range sampled mid-swing can fit a slope but goes nowhere.
+  if (Math.abs(change) >= flat) {
+    if (Math.abs(regressionMove) >= flat && r2 >= 0.25 && Math.sign(regressionMove) === Math.sign(change)) direction = change > 0 ? 'up' : 'down';
+    else if (higherHighs === true && higherLows === true && change > 0) direction = 'up';
+    else if (higherHighs === false && higherLows === false && change < 0) direction = 'down';
+  }
 
   return {
     direction,
     bars: n,
-    changePercent: ((lastClose - first) / first) * 100,
+    changePercent: change,
     slopePercentPerBar,
     r2,
     lastClose,

@@ -1,0 +1,15 @@
+import type { ChartCommand } from '../../sdk/contract/index.js';
+import type { ThreadStreamEvent, UserMessageItem } from '../chatkit/types.js';
+
+/** The `client_effect` name the element listens for; `data` is one validated `ChartCommand`. */
+export const CHART_COMMAND_EFFECT = 'chart_command';
+
+/** The event that sends one (already validated) command to the browser. */
+export function chartCommandEffect(command: ChartCommand): ThreadStreamEvent {
+  return { type: 'client_effect', name: CHART_COMMAND_EFFECT, data: command as unknown as Record<string, unknown> };
+}
+
+/** The plain text of a user message (input_text parts, and tags by their text). */
+export function userMessageText(item: UserMessageItem): string {
+  return item.content.map((part) => part.text).join(' ').trim();
+}
