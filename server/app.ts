@@ -11,10 +11,12 @@ import { DEFAULT_MAX_BODY_BYTES } from './chatkit/http-body.js';
 import { chatkitRoute, errorBody, type ResolveUser } from './chatkit/http-route.js';
 import { ChatKitServer } from './chatkit/server.js';
 import type { Responder } from './responders/responder.js';
+import { securityLayer, type SecurityOptions } from './security/layer.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { Store } from './store/store.js';
 
-export interface AppOptions {
+/** Security, session and logging fields (`session`, `cors`, `rateLimit`, `logger`, `trustProxy`, `secrets`): see ./security/layer.ts. */
+export interface AppOptions extends SecurityOptions {
   /** The brain: answers user messages and tool-output continuations. */
   responder: Responder;
   /** Threads and items. Default: a fresh in-memory store. */
@@ -68,12 +70,14 @@ export function createApp(options: AppOptions): Hono {
   const path = options.path ?? '/api/chatkit';
 
   const app = new Hono();
+  const security = securityLayer(options, path);
+  security.install(app);
   for (const middleware of options.middleware ?? []) app.use('*', middleware);
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.post(
     path,
     chatkitRoute(server, {
-      resolveUser: options.resolveUser ?? anonymousClientUser,
+      resolveUser: options.resolveUser ?? security.resolveUser ?? anonymousClientUser,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     }),
   );

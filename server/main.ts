@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { EchoResponder } from './responders/echo.js';
+import { securityOptionsFromEnv, type EnvSecurityConfig } from './security/env-config.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
@@ -17,7 +18,16 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(1);
 }
 
-const app = createApp({ responder: new EchoResponder() });
+// Sessions, CORS, rate limits and logging from the environment (see server/security/env-config.ts).
+let security: EnvSecurityConfig;
+try {
+  security = securityOptionsFromEnv(process.env);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+const app = createApp({ responder: new EchoResponder(), ...security.options });
+security.options.logger.info('config', security.summary);
 app.get('/', serveStatic({ path: `${root}demo/index.html` }));
 app.get('/demo/*', serveStatic({ root }));
 app.get('/dist/*', serveStatic({ root }));

@@ -48,7 +48,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   const write = (at: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields) => {
     if (!enabled(at)) return;
-    const record = redact({ ...fields, time: now().toISOString(), level: at, msg }) as LogFields;
+    // time, level and msg lead every line (and cannot be overridden by a field).
+    const record = redact({ time: '', level: at, msg: '', ...fields }) as LogFields;
+    record['time'] = now().toISOString();
+    record['level'] = at;
+    record['msg'] = msg;
     let line: string;
     try {
       line = JSON.stringify(record);

@@ -23,9 +23,10 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     const debug = logger.enabled('debug');
+    const body = captureRequestBody(c);
     await next();
 
-    const request = await readChatKitRequest(c, debug);
+    const request = readChatKitRequest(body(), debug);
     const user = userOf(c);
     const base: LogFields = {
       ...(request.type !== undefined && { type: request.type }),
@@ -46,11 +47,11 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
     if (status >= 500) logger.error('request', line);
     else logger.info('request', line);
 
-    const body = c.res.body;
-    if (!body || !(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream')) return;
+    const stream = c.res.body;
+    if (!stream || !(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream')) return;
     const observer = new StreamObserver({ keepCommands: debug });
     c.res = new Response(
-      tapBody(body, {
+      tapBody(stream, {
         chunk: (bytes) => {
           observer.push(bytes);
           return bytes;
@@ -85,18 +86,69 @@ interface ChatKitRequestInfo {
   debug?: LogFields;
 }
 
+/** Bytes of a request body kept for the log; larger bodies are only regex-scanned for type and thread. */
+const CAPTURE_LIMIT = 256 * 1024;
+
+interface CapturedBody {
+  bytes: Uint8Array;
+  complete: boolean;
+}
+
 /**
- * The ChatKit op and thread of this request, from the body the handler already parsed (Hono
- * caches it); a body nobody read (rejected before the handler) is not read here either.
+ * Copies the request body as the handler reads it (up to CAPTURE_LIMIT), without reading
+ * anything itself: a body the handler never read (refused before it) is not read here either.
  */
-async function readChatKitRequest(c: Context, debug: boolean): Promise<ChatKitRequestInfo> {
-  const cache = c.req.bodyCache as { json?: Promise<unknown>; text?: Promise<string>; arrayBuffer?: Promise<ArrayBuffer> };
+function captureRequestBody(c: Context): () => CapturedBody | undefined {
+  const raw = c.req.raw;
+  if (!raw.body || c.req.method === 'GET' || c.req.method === 'HEAD') return () => undefined;
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  let complete = false;
+  const tapped = tapBody(raw.body, {
+    chunk: (bytes) => {
+      if (kept < CAPTURE_LIMIT) {
+        const part = bytes.slice(0, CAPTURE_LIMIT - kept);
+        chunks.push(part);
+        kept += part.byteLength;
+      } else {
+        kept = CAPTURE_LIMIT + 1;
+      }
+      return bytes;
+    },
+    end: (outcome) => {
+      complete = outcome === 'done' && kept <= CAPTURE_LIMIT;
+    },
+  });
+  // Same URL, headers and abort signal; only the body now flows through the tap.
+  c.req.raw = new Request(raw, { body: tapped, duplex: 'half' } as RequestInit);
+  return () => {
+    if (chunks.length === 0) return undefined;
+    const bytes = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.byteLength, 0));
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return { bytes, complete };
+  };
+}
+
+/** The ChatKit op and thread of this request, from the body bytes the handler read. */
+function readChatKitRequest(captured: CapturedBody | undefined, debug: boolean): ChatKitRequestInfo {
+  if (!captured) return {};
+  const text = new TextDecoder().decode(captured.bytes);
+  if (!captured.complete) {
+    // Too big to keep whole: take the op and thread from the text (best effort).
+    const info: ChatKitRequestInfo = {};
+    const type = /"type"\s*:\s*"((?:threads|items|attachments|input)\.[a-z_.]{1,48})"/.exec(text)?.[1];
+    const threadId = /"thread_id"\s*:\s*"([A-Za-z0-9_-]{1,128})"/.exec(text)?.[1];
+    if (type !== undefined) info.type = type;
+    if (threadId !== undefined) info.threadId = threadId;
+    return info;
+  }
   let body: unknown;
   try {
-    if (cache.json) body = await cache.json;
-    else if (cache.text) body = JSON.parse(await cache.text);
-    else if (cache.arrayBuffer) body = JSON.parse(new TextDecoder().decode(await cache.arrayBuffer));
-    else return {};
+    body = JSON.parse(text);
   } catch {
     return {};
   }
