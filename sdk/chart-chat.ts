@@ -156,7 +156,10 @@ export class ChartChat extends LitElement implements RendererHost {
     return this.#renderer?.threadId ?? null;
   }
 
-  /** Sends a user message, as if typed in the composer. Resolves once it has been handed to the renderer. */
+  /**
+   * Sends a user message, as if typed in the composer (waits for the renderer to mount).
+   * Lite renderer: resolves when the answer has finished (or was stopped). ChatKit: when ChatKit accepted it.
+   */
   async sendMessage(text: string): Promise<void> {
     const renderer = this.#renderer ?? (await new Promise<Renderer>((r) => this.#waiters.push(r)));
     return renderer.sendMessage(text);

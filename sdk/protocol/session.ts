@@ -43,7 +43,12 @@ export class Session {
   async #mint(): Promise<string> {
     const res = await fetch(this.url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', [CLIENT_HEADER]: clientId() },
+      // The old token (if any) lets the server keep the same identity across a refresh.
+      headers: {
+        'Content-Type': 'application/json',
+        [CLIENT_HEADER]: clientId(),
+        ...(this.#token ? { Authorization: `Bearer ${this.#token}` } : {}),
+      },
       body: '{}',
     });
     if (!res.ok) throw new Error(`session request failed with HTTP ${res.status}`);

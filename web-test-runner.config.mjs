@@ -1,0 +1,136 @@
+// web-test-runner.config.mjs — runs sdk/**/*.test.ts headless in Debian's /usr/bin/chromium.
+//
+// Element tests talk to the REAL chart-chat server: the TypeScript app is loaded with tsx,
+// served on a random local port with the EchoResponder, and `/api/*` is proxied to it
+// same-origin (response bodies are streamed through, never buffered, so SSE stays incremental).
+import { Readable } from 'node:stream';
+import { defaultReporter } from '@web/test-runner';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { register } from 'tsx/esm/api';
+
+const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+register({ tsconfig: './tsconfig.server.json' });
+const { serve } = await import('@hono/node-server');
+const { createApp } = await import('./server/app.ts');
+const { EchoResponder } = await import('./server/responders/echo.ts');
+
+/** Starts the app on 127.0.0.1:<random>; the server is closed when the runner exits. */
+async function startServer() {
+  const app = createApp({ responder: new EchoResponder(), log: () => {} });
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+      process.once('exit', () => server.close());
+      resolve(`http://127.0.0.1:${info.port}`);
+    });
+  });
+}
+const apiOrigin = await startServer();
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'host']);
+
+/**
+ * What the browser sent through the proxy (method, path, headers, body), so tests can check
+ * what really went over the wire: `GET /__test/requests` returns and clears the list.
+ */
+let seen = [];
+
+/** Koa middleware: forwards `/api/*` to the real server and streams the answer back. */
+async function apiProxy(ctx, next) {
+  if (ctx.path === '/__test/requests') {
+    ctx.body = seen;
+    seen = [];
+    return;
+  }
+  if (!ctx.path.startsWith('/api/')) return next();
+  const chunks = [];
+  for await (const chunk of ctx.req) chunks.push(chunk);
+  const raw = Buffer.concat(chunks);
+  seen.push({ method: ctx.method, path: ctx.path, headers: ctx.headers, body: raw.length < 65536 ? raw.toString('utf8') : `<${raw.length} bytes>` });
+  if (seen.length > 100) seen.shift();
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(ctx.headers)) {
+    if (!HOP_BY_HOP.has(name) && typeof value === 'string') headers.set(name, value);
+  }
+  const controller = new AbortController();
+  // The browser went away mid-answer (Stop): cancel the upstream request too.
+  ctx.res.once('close', () => ctx.res.writableFinished || controller.abort());
+  const res = await fetch(apiOrigin + ctx.url, {
+    method: ctx.method,
+    headers,
+    body: ['GET', 'HEAD'].includes(ctx.method) ? undefined : raw,
+    signal: controller.signal,
+  }).catch((error) => ({ error }));
+  if ('error' in res) {
+    ctx.status = 502;
+    ctx.body = { error: { code: 'proxy_error', message: String(res.error) } };
+    return;
+  }
+  ctx.status = res.status;
+  res.headers.forEach((value, name) => {
+    if (!HOP_BY_HOP.has(name)) ctx.set(name, value);
+  });
+  ctx.body = res.body ? Readable.fromWeb(res.body) : '';
+}
+
+/**
+ * Prints one plain closing line that CI can read, e.g. "wtr: 4 passed, 1 failed, 0 skipped".
+ * A test file that fails to load (syntax error, 404 import, uncaught error) has session errors
+ * but no tests; it is counted as one failure so the line never reads "0 failed" on a broken run.
+ */
+function summaryLineReporter() {
+  return {
+    stop({ sessions }) {
+      let passed = 0, failed = 0, skipped = 0;
+      const walk = (suite) => {
+        for (const t of suite.tests) {
+          if (t.skipped) skipped++;
+          else if (t.passed) passed++;
+          else failed++;
+        }
+        suite.suites.forEach(walk);
+      };
+      for (const s of sessions) {
+        if (s.testResults) walk(s.testResults);
+        if (s.errors?.length || (s.passed === false && !s.testResults)) failed += Math.max(1, s.errors?.length ?? 0);
+      }
+      // The dynamic terminal owns stdout until the runner stops, so print on process exit.
+      process.once('exit', () => {
+        process.stdout.write(`\nwtr: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+      });
+    },
+  };
+}
+
+export default {
+  files: ['sdk/**/*.test.ts'],
+  nodeResolve: true,
+  middleware: [apiProxy],
+  // target: 'auto' (the default) hands Chromium 'esnext'; pin an explicit target.
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath,
+        headless: true,
+        // no userDataDir: puppeteer-core makes a fresh TMPDIR/puppeteer_dev_chrome_profile-* and deletes it on exit
+        args: [
+          '--no-sandbox', // we run as root
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      },
+    }),
+  ],
+  concurrency: 1,
+  testFramework: { config: { timeout: 10000 } },
+  // Keep Lit's dev build in tests (it catches class-field shadowing etc.) but drop its banner.
+  filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
+  reporters: [defaultReporter(), summaryLineReporter()],
+};
