@@ -11,6 +11,9 @@ export default {
   plugins: [hidePrivateMembers()],
 };
 
+const isPublic = (m) =>
+  m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('_') && !m.name.startsWith('#');
+
 /** Drops `#private`, `private` and `_underscored` members: the manifest documents the public API. */
 function hidePrivateMembers() {
   return {
@@ -18,10 +21,9 @@ function hidePrivateMembers() {
     packageLinkPhase({ customElementsManifest }) {
       for (const mod of customElementsManifest.modules ?? []) {
         for (const decl of mod.declarations ?? []) {
-          if (!decl.members) continue;
-          decl.members = decl.members.filter(
-            (m) => m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('_') && !m.name.startsWith('#'),
-          );
+          if (decl.members) decl.members = decl.members.filter(isPublic);
+          // Lit internal state (`_x: {state: true}`) is not an attribute anyone may set.
+          if (decl.attributes) decl.attributes = decl.attributes.filter((a) => isPublic({ name: a.fieldName ?? a.name }) && isPublic(a));
         }
       }
     },

@@ -5,14 +5,19 @@
 //   dist/chart-chat.bundle.js (+ chart-chat.<chunk>.js)
 //                      standalone ESM for a <script type="module"> tag: Lit + valibot inlined,
 //                      minified, registers <chart-chat>; the lite renderer is its own lazy chunk.
+//   dist/chart-chat.lightweight-charts.js
+//                      the adapter for script-tag pages (imports `lightweight-charts` by name).
 //   dist/chart-chat.iife.js
 //                      the same as a classic script (global `ChartChat`), everything inlined.
 //   dist/server/       the Hono server (`chart-chat/server`) for Node 20, dependencies external.
 //   dist/demo/         the demo page (element + adapter + lightweight-charts).
 //
-// `.d.ts` files come from `tsc -p tsconfig.build.json` and custom-elements.json from `cem analyze`
-// (package.json scripts `build:types` and `analyze`).
+//   dist/types/        `.d.ts` for every entry (tsc -p tsconfig.build.json; also `npm run build:types`)
+//   dist/custom-elements.json
+//                      the element's manifest from its JSDoc (cem analyze; also `npm run analyze`)
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -26,8 +31,10 @@ const SERVER_ENTRY = 'server/index.ts';
 const DEMO_ENTRY = 'demo/main.ts';
 
 const ts = (tsconfig = './tsconfig.json') => esbuild({ target: 'es2022', tsconfig });
-const minify = () =>
-  terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: /@license|@preserve|^!/ } });
+/** `module` lets terser mangle top-level names of ES modules; never for the IIFE (its global). */
+const minify = (module) => terser({ ecma: 2020, module, compress: { passes: 2 }, format: { comments: /^!/ } });
+/** One licence line instead of Lit's repeated `@license` comments (each costs bytes in every chunk). */
+const banner = '/*! chart-chat | MIT | includes lit (BSD-3-Clause, (c) Google LLC) and valibot (MIT) */';
 
 /** A bare import (`lit`, `valibot/x`, `node:fs`) rather than a file of this package. */
 const isBare = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[A-Za-z]:[\\/]/.test(id);
@@ -40,17 +47,37 @@ const onwarn = (warning, warn) => {
 };
 
 /**
- * The standalone entry: everything `sdk/index.ts` exports, plus the registration of the tag when
- * it lives in its own side-effect module (`sdk/define.ts`), so the script tag always defines it.
+ * The standalone entry registers `<chart-chat>` and exports a lean API: the element class, its
+ * event classes and the two parse functions. The valibot schemas themselves are exported by the
+ * npm build only: as named exports of a script they cannot be tree-shaken, and they cost ~0.6 KB gz.
  */
 const STANDALONE_ID = '\0chart-chat-standalone';
 function standaloneEntry() {
-  const lines = [`export * from ${JSON.stringify(resolve(SDK_ENTRY))};`];
-  if (existsSync(DEFINE_ENTRY)) lines.push(`import ${JSON.stringify(resolve(DEFINE_ENTRY))};`);
+  const lines = [
+    `import ${JSON.stringify(resolve(existsSync(DEFINE_ENTRY) ? DEFINE_ENTRY : SDK_ENTRY))};`,
+    `export { ChartChat, DEFAULT_CHATKIT_SRC, parseChartCommand, parseChartContext } from ${JSON.stringify(resolve(SDK_ENTRY))};`,
+    `export * from ${JSON.stringify(resolve('sdk/events.ts'))};`,
+  ];
   return {
     name: 'chart-chat-standalone-entry',
     resolveId: (id) => (id === STANDALONE_ID ? id : null),
     load: (id) => (id === STANDALONE_ID ? lines.join('\n') : null),
+  };
+}
+
+/**
+ * After the npm build is written: emit `.d.ts` files and the custom-elements manifest, so that
+ * `rollup -c` alone leaves a complete package. A type error fails the build.
+ */
+function typesAndManifest() {
+  const require = createRequire(import.meta.url);
+  return {
+    name: 'chart-chat-types-and-manifest',
+    async closeBundle() {
+      execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+      const { cli } = await import('@custom-elements-manifest/analyzer/cli.js');
+      await cli({ argv: ['analyze', '--quiet'], cwd: process.cwd() });
+    },
   };
 }
 
@@ -67,7 +94,7 @@ if (existsSync(SDK_ENTRY)) {
     {
       input: npmInput,
       external: isBare,
-      plugins: [ts()],
+      plugins: [ts(), typesAndManifest()],
       onwarn,
       output: {
         dir: 'dist/npm',
@@ -80,8 +107,16 @@ if (existsSync(SDK_ENTRY)) {
     },
     // Standalone ESM for a module script tag. The lite renderer's dynamic import becomes its own
     // chunk, fetched only when that renderer is used.
+    // The adapter rides along as `chart-chat.lightweight-charts.js`, sharing chunks with the
+    // element; it imports `lightweight-charts` by its bare name (map it with an import map).
     {
-      input: { 'chart-chat.bundle': STANDALONE_ID },
+      input: {
+        'chart-chat.bundle': STANDALONE_ID,
+        ...(existsSync(ADAPTER_ENTRY) ? { 'chart-chat.lightweight-charts': ADAPTER_ENTRY } : {}),
+      },
+      external: ['lightweight-charts'],
+      // Let the entry chunk carry exports the lazy chunk needs, instead of a facade + shared chunk.
+      preserveEntrySignatures: 'allow-extension',
       plugins: [standaloneEntry(), nodeResolve(), ts()],
       onwarn,
       output: {
@@ -89,8 +124,9 @@ if (existsSync(SDK_ENTRY)) {
         format: 'es',
         entryFileNames: '[name].js',
         chunkFileNames: 'chart-chat.[name].js',
+        banner,
         sourcemap: true,
-        plugins: [minify()],
+        plugins: [minify(true)],
       },
     },
     // Classic script tag: one file, global `ChartChat`.
@@ -103,8 +139,9 @@ if (existsSync(SDK_ENTRY)) {
         format: 'iife',
         name: 'ChartChat',
         inlineDynamicImports: true,
+        banner,
         sourcemap: true,
-        plugins: [minify()],
+        plugins: [minify(false)],
       },
     },
   );
@@ -133,7 +170,7 @@ if (existsSync(DEMO_ENTRY)) {
       entryFileNames: '[name].js',
       chunkFileNames: '[name]-[hash].js',
       sourcemap: true,
-      plugins: [minify()],
+      plugins: [minify(true)],
     },
   });
 }

@@ -1,0 +1,78 @@
+/**
+ * Size budgets for the script-tag bundles (issue "Packaging"): fails when a budget is exceeded and
+ * prints the figures next to reference points. Needs `npm run build` first (npm test builds).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { rollup } from 'rollup';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import { gzipSize, kb, measureBundles, type GroupSize } from './bundle-sizes.js';
+
+const KB = 1024;
+const BUDGET = {
+  element: 12 * KB, // <chart-chat> + Lit, without the lite renderer
+  elementWithLite: 25 * KB, // ... with the lite renderer
+  iife: 25 * KB, // the classic script: everything inlined
+  adapter: 6 * KB, // the lightweight-charts adapter, without lightweight-charts itself
+};
+
+/** Lit alone, bundled and minified the same way, as a measured reference point. */
+async function litAloneGz(): Promise<number> {
+  const bundle = await rollup({
+    input: 'lit-only',
+    plugins: [
+      { name: 'lit-only', resolveId: (id) => (id === 'lit-only' ? id : null), load: (id) => (id === 'lit-only' ? "export { LitElement, html, css, nothing } from 'lit';" : null) },
+      nodeResolve(),
+    ],
+  });
+  const { output } = await bundle.generate({ format: 'es', plugins: [terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } })] });
+  await bundle.close();
+  return gzipSize(output[0].code);
+}
+
+function row(name: string, size: GroupSize | null, budget?: number): string {
+  if (!size) return `  ${name.padEnd(44)} (not built)`;
+  const verdict = budget === undefined ? '' : `  budget ${kb(budget)}  ${size.gz <= budget ? 'ok' : 'OVER'}`;
+  return `  ${name.padEnd(44)} ${kb(size.gz).padStart(9)} gz  ${kb(size.raw).padStart(10)} min${verdict}`;
+}
+
+test('script-tag bundles stay within their size budgets', async () => {
+  const r = measureBundles();
+  const lit = await litAloneGz();
+  const lines = [
+    'bundle sizes (minified, gzip -6 per file):',
+    row('<chart-chat> without lite renderer', r.element, BUDGET.element),
+    row('<chart-chat> with lite renderer (ESM + chunk)', r.elementWithLite, BUDGET.elementWithLite),
+    row('  of which the lazy lite chunk(s)', r.lite),
+    row('<chart-chat> IIFE (all inlined)', r.iife, BUDGET.iife),
+    row('lightweight-charts adapter (standalone)', r.adapter, BUDGET.adapter),
+    row('  its cost next to the element', r.adapterIncremental),
+    'files:',
+    ...[...r.elementWithLite.files, ...(r.adapter?.files ?? [])]
+      .filter((f, i, all) => all.findIndex((g) => g.file === f.file) === i)
+      .map((f) => `  ${f.file.padEnd(44)} ${kb(f.gz).padStart(9)} gz  ${kb(f.raw).padStart(10)} min`),
+    'reference points (gz):',
+    `  Lit alone (measured here)                    ${kb(lit).padStart(9)}   -> <chart-chat> is ${(r.element.gz / lit).toFixed(2)}x Lit`,
+    `  deep-chat script-tag bundle (issue)          ${kb(111 * KB).padStart(9)}   -> <chart-chat> with lite is ${((r.elementWithLite.gz / (111 * KB)) * 100).toFixed(0)}% of it`,
+    `  Vercel AI SDK useChat (issue)                ${kb(58 * KB).padStart(9)}   -> ${((r.elementWithLite.gz / (58 * KB)) * 100).toFixed(0)}%`,
+  ];
+  console.log(lines.join('\n'));
+
+  assert.ok(r.lite.files.length > 0, 'the lite renderer should be a separate lazily loaded chunk');
+  assert.ok(r.element.gz <= BUDGET.element, `<chart-chat> without lite is ${kb(r.element.gz)} gz, budget ${kb(BUDGET.element)}`);
+  assert.ok(r.elementWithLite.gz <= BUDGET.elementWithLite, `<chart-chat> with lite is ${kb(r.elementWithLite.gz)} gz, budget ${kb(BUDGET.elementWithLite)}`);
+  assert.ok(r.iife.gz <= BUDGET.iife, `the IIFE is ${kb(r.iife.gz)} gz, budget ${kb(BUDGET.iife)}`);
+  assert.ok(r.adapter, 'dist/chart-chat.lightweight-charts.js was not built');
+  assert.ok(r.adapter.gz <= BUDGET.adapter, `the adapter is ${kb(r.adapter.gz)} gz, budget ${kb(BUDGET.adapter)}`);
+});
+
+test('the standalone bundles inline Lit and import nothing by bare name but lightweight-charts', () => {
+  const r = measureBundles();
+  for (const f of [...r.elementWithLite.files, ...r.iife.files, ...(r.adapter?.files ?? [])]) {
+    const code = readFileSync(f.file, 'utf8');
+    const bare = [...code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["']([^"'./][^"']*)["']/g)].map((m) => m[1]);
+    assert.deepEqual(bare.filter((b) => b !== 'lightweight-charts'), [], `${f.file} imports ${bare.join(', ')}`);
+  }
+});

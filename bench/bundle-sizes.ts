@@ -1,0 +1,114 @@
+/**
+ * Measures the built script-tag bundles (minified + gzipped) the way a browser downloads them:
+ * the entry with every chunk it may load, split into the lite renderer's lazy chunk(s) and the rest. Shared by bench/budgets.test.ts and bench/sizes.bench.ts.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export const DIST = 'dist';
+export const BUNDLE_ENTRY = join(DIST, 'chart-chat.bundle.js');
+export const IIFE = join(DIST, 'chart-chat.iife.js');
+export const ADAPTER_ENTRY = join(DIST, 'chart-chat.lightweight-charts.js');
+
+/** Bytes after `gzip -6` (the `gzip -c` default, what CDNs usually serve). */
+export const gzipSize = (code: string | Uint8Array): number => gzipSync(code, { level: 6 }).length;
+
+const STATIC_IMPORT = /(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+)["']/g;
+const DYNAMIC_IMPORT = /\bimport\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
+
+function importsOf(file: string, pattern: RegExp): string[] {
+  const code = readFileSync(file, 'utf8');
+  return [...code.matchAll(pattern)].map((m) => join(dirname(file), m[1]!));
+}
+
+/** The files loaded when `entry` is imported: itself and its static imports, transitively. */
+export function staticClosure(entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  for (const dep of importsOf(entry, STATIC_IMPORT)) staticClosure(dep, seen);
+  return seen;
+}
+
+/** Every file `entry` can load: static imports plus `import()` targets, transitively. */
+function everything(entry: string): Set<string> {
+  const all = new Set<string>();
+  const todo = [entry];
+  for (let file = todo.pop(); file !== undefined; file = todo.pop()) {
+    if (all.has(file)) continue;
+    all.add(file);
+    todo.push(...importsOf(file, STATIC_IMPORT), ...importsOf(file, DYNAMIC_IMPORT));
+  }
+  return all;
+}
+
+/**
+ * Splits what `entry` can load into the lite renderer's lazy chunk(s) (an `import()` target named
+ * `*lite*`, and what only it needs) and the rest. Other lazy chunks count as the element's own:
+ * deferring code does not make a page that needs it any lighter.
+ */
+export function splitLite(entry: string): { element: Set<string>; lite: Set<string> } {
+  const all = everything(entry);
+  const dynTargets = new Set<string>();
+  for (const file of all) for (const dyn of importsOf(file, DYNAMIC_IMPORT)) dynTargets.add(dyn);
+  const element = staticClosure(entry);
+  for (const target of dynTargets) if (!/lite/.test(basename(target))) staticClosure(target, element);
+  const lite = new Set([...all].filter((f) => !element.has(f)));
+  return { element, lite };
+}
+
+export interface FileSize { file: string; raw: number; gz: number }
+export interface GroupSize { files: FileSize[]; raw: number; gz: number }
+
+/** Sizes of a set of files; `gz` is the sum of each file gzipped on its own (one request each). */
+export function sizeOf(files: Iterable<string>): GroupSize {
+  const list = [...files].sort().map((file) => {
+    const code = readFileSync(file);
+    return { file: relative('.', file), raw: code.length, gz: gzipSize(code) };
+  });
+  return {
+    files: list,
+    raw: list.reduce((n, f) => n + f.raw, 0),
+    gz: list.reduce((n, f) => n + f.gz, 0),
+  };
+}
+
+export interface BundleReport {
+  /** `<chart-chat>` with Lit: everything but the lazily loaded lite renderer. */
+  element: GroupSize;
+  /** The chunks only the lite renderer needs. */
+  lite: GroupSize;
+  /** element + lite: what a page using the lite renderer downloads. */
+  elementWithLite: GroupSize;
+  /** The classic script (everything inlined). */
+  iife: GroupSize;
+  /** The lightweight-charts adapter with everything it needs except lightweight-charts itself. */
+  adapter: GroupSize | null;
+  /** The adapter's cost on a page that already loaded the element (chunks not shared with it). */
+  adapterIncremental: GroupSize | null;
+}
+
+/** Throws (with the fix) when the bundles have not been built. */
+export function measureBundles(): BundleReport {
+  for (const f of [BUNDLE_ENTRY, IIFE]) {
+    if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
+  }
+  const { element: elementFiles, lite: liteFiles } = splitLite(BUNDLE_ENTRY);
+  let adapter: GroupSize | null = null;
+  let adapterIncremental: GroupSize | null = null;
+  if (existsSync(ADAPTER_ENTRY)) {
+    const adapterFiles = staticClosure(ADAPTER_ENTRY);
+    adapter = sizeOf(adapterFiles);
+    adapterIncremental = sizeOf([...adapterFiles].filter((f) => !elementFiles.has(f)));
+  }
+  return {
+    element: sizeOf(elementFiles),
+    lite: sizeOf(liteFiles),
+    elementWithLite: sizeOf([...elementFiles, ...liteFiles]),
+    iife: sizeOf([IIFE]),
+    adapter,
+    adapterIncremental,
+  };
+}
+
+export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KB`;
