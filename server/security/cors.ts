@@ -4,7 +4,7 @@
  * methods and headers the element uses. A cross-origin request from an origin not on the list
  * is refused with 403 before it reaches a handler — a `text/plain` "simple" POST skips the
  * preflight, so refusing only preflights would still let any page make us do work.
- * Same-origin requests (Origin's host equals Host) always pass.
+ * Same-origin requests (Origin's host equals the request's Host) always pass.
  */
 import type { MiddlewareHandler } from 'hono';
 import { jsonError } from './json-error.js';
@@ -26,7 +26,7 @@ const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 export function parseCorsOrigins(value: string | undefined): string[] {
   const entries = (value ?? '').split(/[\s,]+/).filter((entry) => entry.length > 0);
   return entries.map((entry) => {
-    if (entry === '*') throw new Error('CORS_ORIGINS: "*" is not allowed; list the exact origins');
+    if (entry.includes('*')) throw new Error('CORS_ORIGINS: "*" is not allowed; list the exact origins');
     let url: URL;
     try {
       url = new URL(entry);
@@ -47,7 +47,7 @@ export function cors(options: CorsOptions): MiddlewareHandler {
 
   return async (c, next) => {
     const origin = c.req.header('origin');
-    if (origin === undefined || isSameOrigin(origin, c.req.header('host'))) {
+    if (origin === undefined || isSameOrigin(origin, c.req.url)) {
       if (c.req.method === 'OPTIONS' && origin !== undefined) return new Response(null, { status: 204 });
       await next();
       return;
@@ -78,10 +78,10 @@ export function cors(options: CorsOptions): MiddlewareHandler {
   };
 }
 
-function isSameOrigin(origin: string, host: string | undefined): boolean {
-  if (host === undefined) return false;
+/** Compares hosts only: behind a TLS-terminating proxy the request URL says http. */
+function isSameOrigin(origin: string, requestUrl: string): boolean {
   try {
-    return new URL(origin).host === host.toLowerCase();
+    return new URL(origin).host === new URL(requestUrl).host;
   } catch {
     return false;
   }
