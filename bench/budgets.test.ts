@@ -7,8 +7,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import terser from '@rollup/plugin-terser';
+import terserPlugin from '@rollup/plugin-terser';
 import { gzipSize, kb, measureBundles, type GroupSize } from './bundle-sizes.js';
+
+// Its types describe a CommonJS module (under NodeNext); at run time the ESM default is the function.
+const terser = terserPlugin as unknown as typeof terserPlugin.default;
 
 const KB = 1024;
 const BUDGET = {
