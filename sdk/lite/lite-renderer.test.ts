@@ -180,16 +180,16 @@ describe('<chart-chat renderer="lite">', () => {
     expect(parts(el, 'user-message')).to.have.length(1);
   });
 
-  it('shows an HTTP error from the server (bad request) without a retry', async () => {
-    const el = await liteChat({ context: { symbol: 'TSLA', timeframe: '1D' } });
-    // An endpoint that is not the protocol's: the server answers with a JSON 4xx error.
-    el.apiUrl = '/api/not-chatkit';
-    await el.updateComplete;
-    const error = oneEvent(el, 'chart-chat-error');
-    await el.sendMessage('hello');
-    expect((await error).detail.code).to.equal('request_failed');
+  it("shows the server's JSON error for a refused request, without a retry", async () => {
+    const el = await liteChat();
+    const error = oneEvent(el, 'chart-chat-error') as Promise<CustomEvent<{ code: string; error: { code: string; status: number } }>>;
+    await el.sendMessage('x'.repeat(1_100_000)); // over the server's 1 MiB body limit
+    const { detail } = await error;
+    expect(detail.code).to.equal('request_failed');
+    expect(detail.error.code).to.equal('payload_too_large');
+    expect(detail.error.status).to.equal(413);
     await waitUntil(() => part(el, 'error'), 'no error shown');
-    expect(part(el, 'error')!.textContent!.trim()).to.not.equal('');
+    expect(part(el, 'error')!.textContent).to.match(/request body exceeds \d+ bytes/);
     expect(part(el, 'retry-button')).to.equal(null);
     expect(isBusy(el)).to.be.false;
   });

@@ -18,8 +18,8 @@ function parseInChunks(chunks: string[]) {
   return chunks.flatMap((chunk) => parser.push(chunk));
 }
 
-function streamOf(chunks: Uint8Array[]) {
-  return new ReadableStream<Uint8Array>({
+function streamOf(chunks: Uint8Array<ArrayBuffer>[]) {
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
     start(controller) {
       for (const chunk of chunks) controller.enqueue(chunk);
       controller.close();
@@ -27,7 +27,7 @@ function streamOf(chunks: Uint8Array[]) {
   });
 }
 
-async function collect(body: ReadableStream<Uint8Array>) {
+async function collect(body: ReadableStream<Uint8Array<ArrayBuffer>>) {
   const out: string[] = [];
   for await (const data of readSse(body)) out.push(data);
   return out;

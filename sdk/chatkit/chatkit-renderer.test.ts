@@ -1,0 +1,315 @@
+// The ChatKit renderer with a stand-in <openai-chatkit> (the real one needs OpenAI's CDN). The
+// stand-in records setOptions and drives the passed api.fetch / onClientTool against the real
+// server the way ChatKit does, so everything the element hands ChatKit is exercised for real.
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import type { ChatKitOptions, CustomApiConfig } from '@openai/chatkit';
+import type { ChartChat } from '../chart-chat.js';
+import type { ChatKitRenderer } from './chatkit-renderer.js';
+import { parseChartContext } from '../contract/index.js';
+import type { ChartCommandErrorEvent, ChartCommandEvent } from '../events.js';
+import { CONTEXT, record, seenRequests } from '../testing/helpers.js';
+import '../define.js';
+
+type Options = ChatKitOptions & { api: CustomApiConfig };
+type WireEvent = { type: string; [key: string]: any };
+
+class StandInChatKit extends HTMLElement {
+  calls: Options[] = [];
+  sent: unknown[] = [];
+  threadIds: (string | null)[] = [];
+  focused = 0;
+
+  setOptions(options: Options) {
+    this.calls.push(options);
+  }
+  get options(): Options {
+    return this.calls.at(-1)!;
+  }
+  async sendUserMessage(message: unknown) {
+    this.sent.push(message);
+  }
+  async setThreadId(threadId: string | null) {
+    this.threadIds.push(threadId);
+  }
+  async focusComposer() {
+    this.focused++;
+  }
+
+  /** One protocol request through the element's api.fetch, the way ChatKit sends it. */
+  async request(body: object): Promise<WireEvent[]> {
+    const { api } = this.options;
+    const res = await api.fetch!(api.url, {
+      method: 'POST',
+      headers: new Headers({ 'Content-Type': 'application/json', 'Accept-Language': 'en', 'X-Caller': 'kept' }),
+      body: JSON.stringify(body),
+    });
+    expect(res.status, await res.clone().text()).to.equal(200);
+    return (await res.text())
+      .split('\n\n')
+      .filter(Boolean)
+      .map((frame) => JSON.parse(frame.slice('data: '.length)));
+  }
+
+  /** A user turn as ChatKit runs it: stream, show effects, run a pending client tool, post its output. */
+  async converse(text: string): Promise<WireEvent[]> {
+    const input = { content: [{ type: 'input_text', text }], attachments: [], inference_options: {} };
+    let events = await this.request({ type: 'threads.create', params: { input }, metadata: { from: 'chatkit' } });
+    const all = [...events];
+    const threadId = all.find((e) => e.type === 'thread.created')!.thread.id;
+    for (;;) {
+      for (const e of events.filter((e) => e.type === 'client_effect')) {
+        this.dispatchEvent(new CustomEvent('chatkit.effect', { detail: { name: e.name, data: e.data } }));
+      }
+      const call = events.find((e) => e.type === 'thread.item.done' && e.item.type === 'client_tool_call' && e.item.status === 'pending');
+      if (!call) return all;
+      const result = await this.options.onClientTool!({ name: call.item.name, params: call.item.arguments });
+      events = await this.request({ type: 'threads.add_client_tool_output', params: { thread_id: threadId, result } });
+      all.push(...events);
+    }
+  }
+
+  effect(name: string, data?: unknown) {
+    this.dispatchEvent(new CustomEvent('chatkit.effect', { detail: { name, data } }));
+  }
+}
+customElements.define('openai-chatkit', StandInChatKit);
+
+const answerOf = (events: WireEvent[]) =>
+  events.filter((e) => e.type === 'thread.item.done' && e.item.type === 'assistant_message').map((e) => e.item.content[0].text);
+
+async function chatkitChat(template = html`<chart-chat renderer="chatkit" .chartContext=${CONTEXT}></chart-chat>`) {
+  const el = await fixture<ChartChat>(template);
+  await waitUntil(() => el.activeRenderer === 'chatkit', 'ChatKit renderer did not mount');
+  const chatkit = el.shadowRoot!.querySelector('openai-chatkit') as unknown as StandInChatKit;
+  await waitUntil(() => chatkit.calls.length > 0, 'setOptions was not called');
+  return { el, chatkit };
+}
+
+function expectComplete(options: Options) {
+  expect(options.api.url).to.be.a('string').and.not.empty;
+  expect(options.api.domainKey).to.be.a('string').and.not.empty;
+  expect(options.api.fetch).to.be.a('function');
+  expect(options.onClientTool).to.be.a('function');
+  expect(options.theme).to.be.oneOf(['light', 'dark']);
+  expect(options.startScreen).to.have.property('prompts').that.is.an('array');
+  expect(options.composer).to.be.an('object');
+}
+
+describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () => {
+  beforeEach(async () => {
+    await seenRequests();
+  });
+
+  it('passes a complete options object, again on every option change', async () => {
+    const { el, chatkit } = await chatkitChat(html`<chart-chat
+      renderer="chatkit"
+      api-url="/api/chatkit"
+      domain-key="domain_pk_test"
+      theme="dark"
+      locale="de"
+      placeholder="Frag mich"
+      greeting="Hallo"
+      .prompts=${['Support?', { label: 'Trend', prompt: 'What is the trend?' }]}
+    ></chart-chat>`);
+    const first = chatkit.options;
+    // Compile-time check: what the renderer builds is ChatKit's own option type (the locale is
+    // the host's string, passed through; ChatKit falls back to English for ones it lacks).
+    type Built = ReturnType<ChatKitRenderer['options']>;
+    const typed: (built: Built) => Omit<ChatKitOptions, 'locale'> = (built) => built;
+    void typed;
+    expect(first.api).to.include({ url: '/api/chatkit', domainKey: 'domain_pk_test' });
+    expect(first).to.deep.include({
+      theme: 'dark',
+      locale: 'de',
+      composer: { placeholder: 'Frag mich' },
+      startScreen: {
+        greeting: 'Hallo',
+        prompts: [
+          { label: 'Support?', prompt: 'Support?' },
+          { label: 'Trend', prompt: 'What is the trend?' },
+        ],
+      },
+    });
+    expect(chatkit.calls).to.have.length(1);
+
+    el.greeting = 'Servus';
+    await el.updateComplete;
+    el.theme = 'light';
+    el.setAttribute('domain-key', 'domain_pk_other');
+    await el.updateComplete;
+    expect(chatkit.calls.length).to.be.within(2, 3);
+    for (const call of chatkit.calls) expectComplete(call);
+    expect(chatkit.options.startScreen!.greeting).to.equal('Servus');
+    expect(chatkit.options).to.deep.include({ theme: 'light', locale: 'de', composer: { placeholder: 'Frag mich' } });
+    expect(chatkit.options.api.domainKey).to.equal('domain_pk_other');
+
+    // Context changes need no setOptions: the fetch reads the live context.
+    const before = chatkit.calls.length;
+    el.chartContext = { symbol: 'AAPL', timeframe: '1h' };
+    await el.updateComplete;
+    expect(chatkit.calls).to.have.length(before);
+  });
+
+  it('uses a non-empty dev domain key when domain-key is not set', async () => {
+    const { chatkit } = await chatkitChat();
+    expectComplete(chatkit.options);
+    expect(chatkit.options.api).to.include({ url: '/api/chatkit', domainKey: 'local-dev' });
+    expect(chatkit.options.theme).to.equal('light');
+  });
+
+  it("api.fetch adds metadata.chart_context to the body and keeps the caller's headers and metadata", async () => {
+    const { el, chatkit } = await chatkitChat();
+    const events = await chatkit.converse('hello');
+    expect(answerOf(events)).to.deep.equal(['You said: hello [chart: TSLA 1D, 2 bars]']);
+
+    const [request] = await seenRequests();
+    const body = JSON.parse(request!.body);
+    const expected = parseChartContext(CONTEXT);
+    expect(body.metadata).to.deep.equal({
+      from: 'chatkit',
+      chart_context: JSON.parse(JSON.stringify(expected.success && expected.output)),
+    });
+    expect(request!.headers).to.include({ 'x-caller': 'kept', 'accept-language': 'en', 'content-type': 'application/json' });
+    expect(request!.headers['x-chart-chat-client']).to.equal(localStorage.getItem('chart-chat:client-id'));
+
+    // The context is read at request time: a replaced object is sent next time.
+    el.chartContext = { symbol: 'NVDA', timeframe: '4h' };
+    expect(answerOf(await chatkit.converse('again'))).to.deep.equal(['You said: again [chart: NVDA 4h, 0 bars]']);
+  });
+
+  it('api.fetch leaves a non-string body alone', async () => {
+    const { chatkit } = await chatkitChat();
+    const blob = new Blob([JSON.stringify({ type: 'threads.list', params: {} })], { type: 'application/json' });
+    const res = await chatkit.options.api.fetch!('/api/chatkit', { method: 'POST', body: blob });
+    expect(res.status).to.equal(200);
+    const [request] = await seenRequests();
+    expect(JSON.parse(request!.body)).to.deep.equal({ type: 'threads.list', params: {} });
+  });
+
+  it('turns chart_command effects from the server into chart-command events', async () => {
+    const { el, chatkit } = await chatkitChat();
+    const command = { type: 'trendline', id: 't1', p1: { time: 1_700_000_000, price: 240 }, p2: { time: 1_700_086_400, price: 251 } };
+    const event = oneEvent(el, 'chart-command') as Promise<ChartCommandEvent>;
+    const events = await chatkit.converse(`/effect ${JSON.stringify(command)}`);
+    expect(events.some((e) => e.type === 'client_effect')).to.be.true;
+    const e = await event;
+    expect(e.detail).to.deep.equal(command);
+    expect(e.bubbles && e.composed && e.cancelable).to.be.true;
+  });
+
+  it('re-dispatches other effects as chart-chat-effect', async () => {
+    const { el, chatkit } = await chatkitChat();
+    const event = oneEvent(el, 'chart-chat-effect');
+    chatkit.effect('highlight', { index: 3 });
+    expect((await event).detail).to.deep.equal({ name: 'highlight', data: { index: 3 } });
+  });
+
+  it('invalid command data only ever becomes chart-command-error', async () => {
+    const { el, chatkit } = await chatkitChat();
+    const commands = record(el, 'chart-command');
+    const errors = record<ChartCommandErrorEvent>(el, 'chart-command-error');
+    const hugeLabel = 'x'.repeat(10 * 1024 * 1024);
+    let nested: unknown = 'leaf';
+    for (let i = 0; i < 2000; i++) nested = { nested };
+    const invalid: [string, unknown][] = [
+      ['wrong type', { type: 'draw_everything', id: 'a' }],
+      ['NaN price', { type: 'price_line', id: 'a', price: NaN, role: 'support' }],
+      ['Infinity price', { type: 'price_line', id: 'a', price: Infinity, role: 'level' }],
+      ['missing id', { type: 'marker', time: 1_700_000_000, position: 'above', shape: 'circle' }],
+      ['10 MB label', { type: 'price_line', id: 'a', price: 10, role: 'support', label: hugeLabel }],
+      ['nested garbage', { type: 'zone', id: 'z', top: nested, bottom: 1 }],
+      ['deep garbage', nested],
+      ['not an object', 'price_line 10'],
+      ['no data', undefined],
+    ];
+    for (const [, data] of invalid) chatkit.effect('chart_command', data);
+    expect(commands).to.have.length(0);
+    expect(errors).to.have.length(invalid.length);
+    errors.forEach((e, i) => {
+      expect(e.detail.data, invalid[i]![0]).to.equal(invalid[i]![1]);
+      expect(e.detail.message, invalid[i]![0]).to.be.a('string').and.not.empty;
+      expect(e.bubbles && e.composed).to.be.true;
+    });
+    expect(errors[1]!.detail.message).to.contain('price must be a finite number');
+    expect(errors[3]!.detail.message).to.contain('id');
+    expect(errors[4]!.detail.message).to.contain('label must be at most 64 characters');
+    expect(errors[4]!.detail.message.length).to.be.below(500);
+  });
+
+  it('onClientTool answers get_chart_context, apply_chart_command and unknown tools with plain objects', async () => {
+    const { el, chatkit } = await chatkitChat();
+    const tool = (name: string, params: Record<string, unknown>) => chatkit.options.onClientTool!({ name, params });
+    const expected = parseChartContext(CONTEXT);
+    expect(await tool('get_chart_context', {})).to.deep.equal(expected.success && expected.output);
+
+    const commands = record<ChartCommandEvent>(el, 'chart-command');
+    expect(await tool('apply_chart_command', { type: 'set_timeframe', timeframe: '1h' })).to.deep.equal({ applied: true });
+    expect(commands.map((e) => e.detail)).to.deep.equal([{ type: 'set_timeframe', timeframe: '1h' }]);
+
+    const reject = (e: Event) => e.preventDefault();
+    el.addEventListener('chart-command', reject);
+    expect(await tool('apply_chart_command', { type: 'clear' })).to.deep.equal({ applied: false, reason: 'rejected by host' });
+    el.removeEventListener('chart-command', reject);
+
+    const errors = record<ChartCommandErrorEvent>(el, 'chart-command-error');
+    const nan = await tool('apply_chart_command', { type: 'price_line', id: 'p', price: NaN, role: 'support' });
+    expect(nan).to.deep.equal({ applied: false, reason: 'price: price must be a finite number' });
+    const huge = await tool('apply_chart_command', { type: 'marker', id: 'm', time: 1, position: 'above', shape: 'circle', text: 'y'.repeat(10 * 1024 * 1024) });
+    expect(huge.applied).to.equal(false);
+    expect(String(huge.reason)).to.contain('at most 64 characters');
+    expect(errors).to.have.length(2);
+    expect(commands).to.have.length(2); // the accepted one and the rejected one; no invalid ones
+
+    expect(await tool('open_pod_bay_doors', {})).to.deep.equal({ error: 'unknown client tool open_pod_bay_doors' });
+
+    el.chartContext = undefined;
+    expect(await tool('get_chart_context', {})).to.have.property('error').that.contains('no chart context');
+  });
+
+  it('runs client tool round trips against the real server', async () => {
+    const { el, chatkit } = await chatkitChat();
+    const expected = parseChartContext(CONTEXT);
+    const read = await chatkit.converse('/tool get_chart_context {}');
+    expect(answerOf(read)).to.deep.equal([`tool output: ${JSON.stringify(expected.success && expected.output)}`]);
+
+    const event = oneEvent(el, 'chart-command') as Promise<ChartCommandEvent>;
+    const apply = await chatkit.converse('/tool apply_chart_command {"type":"price_line","id":"r1","price":260,"role":"resistance"}');
+    expect((await event).detail).to.deep.equal({ type: 'price_line', id: 'r1', price: 260, role: 'resistance' });
+    expect(answerOf(apply)).to.deep.equal(['tool output: {"applied":true}']);
+  });
+
+  it("re-dispatches ChatKit's events and tracks the thread id", async () => {
+    const { el, chatkit } = await chatkitChat();
+    const events = record<CustomEvent>(el, 'chart-chat-ready', 'chart-chat-error', 'chart-chat-response-start', 'chart-chat-response-end', 'chart-chat-thread-change');
+    const boom = new Error('boom');
+    chatkit.dispatchEvent(new CustomEvent('chatkit.ready'));
+    chatkit.dispatchEvent(new CustomEvent('chatkit.response.start'));
+    chatkit.dispatchEvent(new CustomEvent('chatkit.thread.change', { detail: { threadId: 'thr_1234' } }));
+    chatkit.dispatchEvent(new CustomEvent('chatkit.response.end'));
+    chatkit.dispatchEvent(new CustomEvent('chatkit.error', { detail: { error: boom } }));
+    expect(events.map((e) => [e.type, e.detail])).to.deep.equal([
+      ['chart-chat-ready', { renderer: 'chatkit' }],
+      ['chart-chat-response-start', null],
+      ['chart-chat-thread-change', { threadId: 'thr_1234' }],
+      ['chart-chat-response-end', null],
+      ['chart-chat-error', { code: 'chatkit_error', message: 'boom', error: boom }],
+    ]);
+    expect(events.every((e) => e.bubbles && e.composed)).to.be.true;
+    expect(el.threadId).to.equal('thr_1234');
+  });
+
+  it('delegates sendMessage, newThread and focusComposer to ChatKit', async () => {
+    const { el, chatkit } = await chatkitChat();
+    await el.sendMessage('draw support');
+    el.newThread();
+    el.focusComposer();
+    expect(chatkit.sent).to.deep.equal([{ text: 'draw support' }]);
+    expect(chatkit.threadIds).to.deep.equal([null]);
+    expect(chatkit.focused).to.equal(1);
+  });
+
+  it('is accessible', async () => {
+    const { el } = await chatkitChat();
+    await expect(el).to.be.accessible();
+  });
+});
