@@ -16,9 +16,9 @@ const { serve } = await import('@hono/node-server');
 const { createApp } = await import('./server/app.ts');
 const { EchoResponder } = await import('./server/responders/echo.ts');
 
-/** Starts the app on 127.0.0.1:<random>; the server is closed when the runner exits. */
-async function startServer() {
-  const app = createApp({ responder: new EchoResponder(), log: () => {} });
+/** Starts an app on 127.0.0.1:<random>; the server is closed when the runner exits. */
+async function startServer(options = {}) {
+  const app = createApp({ responder: new EchoResponder(), log: () => {}, ...options });
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
       process.once('exit', () => server.close());
@@ -26,7 +26,14 @@ async function startServer() {
     });
   });
 }
-const apiOrigin = await startServer();
+const secret = () => crypto.getRandomValues(new Uint8Array(32));
+/** URL prefix -> server origin. `/api/*` is the plain app (anonymous client ids); the two
+ * `/secure-*` apps require session tokens, with different secrets (a token of one is a 401 at the other). */
+const upstreams = [
+  ['/secure-a', await startServer({ session: { secret: secret(), ttlSeconds: 2, requireSession: true } })],
+  ['/secure-b', await startServer({ session: { secret: secret(), requireSession: true } })],
+  ['', await startServer()],
+];
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'host']);
 
@@ -43,7 +50,8 @@ async function apiProxy(ctx, next) {
     seen = [];
     return;
   }
-  if (!ctx.path.startsWith('/api/')) return next();
+  const [prefix, origin] = upstreams.find(([prefix]) => ctx.path.startsWith(`${prefix}/api/`)) ?? [];
+  if (origin === undefined) return next();
   const chunks = [];
   for await (const chunk of ctx.req) chunks.push(chunk);
   const raw = Buffer.concat(chunks);
@@ -56,7 +64,7 @@ async function apiProxy(ctx, next) {
   const controller = new AbortController();
   // The browser went away mid-answer (Stop): cancel the upstream request too.
   ctx.res.once('close', () => ctx.res.writableFinished || controller.abort());
-  const res = await fetch(apiOrigin + ctx.url, {
+  const res = await fetch(origin + ctx.url.slice(prefix.length), {
     method: ctx.method,
     headers,
     body: ['GET', 'HEAD'].includes(ctx.method) ? undefined : raw,
