@@ -1,0 +1,334 @@
+/**
+ * Wires a lightweight-charts (v5) chart to `<chart-chat>` in one call.
+ *
+ * ```ts
+ * const handle = connectLightweightCharts(chatEl, { chart, series: candles, symbol: 'TSLA', timeframe: '1D',
+ *   onSymbol: (s) => loadSymbol(s), onTimeframe: (tf) => loadTimeframe(tf) });
+ * ```
+ *
+ * - Every `chart-command` the element dispatches is applied: price lines, trendline/zone/fib
+ *   primitives, markers, indicator series, visible range, remove, clear; symbol and timeframe
+ *   changes go to the host's callbacks. A command the adapter cannot apply is rejected with
+ *   `preventDefault()`, which the element reports back to the model.
+ * - `chatEl.chartContext` is kept current (market, visible range, last price, newest bars,
+ *   drawings, indicators), at most once per animation frame, always as a new object.
+ * - Drawings are tagged with their source, so the AI's "clear" never removes the host's own.
+ *
+ * lightweight-charts is a peer: this module imports it and never bundles it into the element.
+ * @packageDocumentation
+ */
+import { createSeriesMarkers, type IChartApi, type ISeriesApi, type SeriesType, type UTCTimestamp } from 'lightweight-charts';
+import * as v from 'valibot';
+import {
+  parseChartCommand,
+  TickerSymbol,
+  Timeframe,
+  type ChartCommand,
+  type ChartCommandOf,
+  type ChartContextInput,
+} from '../contract/index.js';
+import { buildContext } from './lightweight-charts/context.js';
+import {
+  createDrawing,
+  describeDrawing,
+  MarkerLayer,
+  type Drawing,
+  type DrawingCommand,
+  type DrawingInfo,
+  type DrawingSource,
+  type IndicatorInfo,
+} from './lightweight-charts/drawings.js';
+import { SeriesBars } from './lightweight-charts/series-bars.js';
+import { TimeAxis } from './lightweight-charts/time-axis.js';
+
+export type { ChartPoint, DrawingInfo, DrawingKind, DrawingSource, IndicatorInfo } from './lightweight-charts/drawings.js';
+
+/** What the adapter talks to: `<chart-chat>`, or any ancestor of it (the events bubble). */
+export interface ChartChatTarget extends EventTarget {
+  chartContext?: ChartContextInput | undefined;
+}
+
+/** A market as the host names it. */
+export interface Market {
+  symbol: string;
+  timeframe: string;
+}
+
+/**
+ * The host's answer to a symbol/timeframe command. Load the data (and `setData` it); the adapter
+ * then reports the new market. Return `false` or throw to refuse.
+ */
+export type MarketCallback = (value: string) => void | boolean | Promise<void | boolean>;
+
+export interface LightweightChartsAdapterOptions {
+  chart: IChartApi;
+  /** The main price series (candlestick or bar; line-like series work with `value` as the price). */
+  series: ISeriesApi<SeriesType>;
+  symbol: string;
+  timeframe: string;
+  /** Called for `set_symbol`. Without it the command is rejected. */
+  onSymbol?: MarketCallback;
+  /** Called for `set_timeframe`. Without it the command is rejected. */
+  onTimeframe?: MarketCallback;
+  /** Newest bars sent in the context (default 300). */
+  maxBars?: number;
+  /** Drawings (price lines, trendlines, zones, fibs, markers) on the chart at once (default 50). */
+  maxDrawings?: number;
+  /** Indicators at once (default 8; each is one to three series). */
+  maxIndicators?: number;
+  /** Remove the AI's drawings when the symbol changes (default true): its levels belong to the old symbol. */
+  clearOnSymbolChange?: boolean;
+  /** Free-form `meta` for the context (e.g. exchange, currency). */
+  meta?: Record<string, unknown>;
+  /** Called with every context the adapter assigns. */
+  onContext?: (context: ChartContextInput) => void;
+  /** Called when a command cannot be applied (the event is also `preventDefault()`ed). */
+  onError?: (message: string, command: unknown) => void;
+}
+
+export type ApplyResult = { ok: true; command: ChartCommand } | { ok: false; error: string };
+
+export interface ApplyOptions {
+  /** Who the drawing belongs to (default `"ai"`). Host drawings survive the AI's `clear`. */
+  source?: DrawingSource;
+}
+
+/** A host-owned horizontal line ("Prev close", an order's price...). */
+export interface HostPriceLine {
+  id: string;
+  price: number;
+  label?: string;
+  role?: 'support' | 'resistance' | 'level';
+  color?: string;
+  style?: 'solid' | 'dotted' | 'dashed';
+}
+
+export interface LightweightChartsConnection {
+  /** The current market. */
+  readonly market: Readonly<Market>;
+  /** Drawings on the chart, oldest first (a fresh snapshot on each read). */
+  readonly drawings: readonly DrawingInfo[];
+  /** Indicators on the chart, oldest first. */
+  readonly indicators: readonly IndicatorInfo[];
+  /** Validates and applies one command. Same id again replaces the drawing. */
+  apply(command: unknown, options?: ApplyOptions): ApplyResult;
+  /** Adds (or replaces) a host-owned price line. */
+  addHostPriceLine(line: HostPriceLine): ApplyResult;
+  /** Tells the adapter the host switched market (after loading its data). */
+  setMarket(market: Partial<Market>): void;
+  /** The context as it is now. */
+  context(): ChartContextInput;
+  /** Assigns the context now instead of on the next frame. */
+  refreshContext(): void;
+  /** Stops listening and removes everything the adapter drew. */
+  disconnect(): void;
+}
+
+const DEFAULTS = { maxBars: 300, maxDrawings: 50, maxIndicators: 8 };
+
+/**
+ * Connects a lightweight-charts chart to a `<chart-chat>` element.
+ * @param target the `<chart-chat>` element (or an ancestor: `chart-command` bubbles)
+ */
+export function connectLightweightCharts(target: ChartChatTarget, options: LightweightChartsAdapterOptions): LightweightChartsConnection {
+  const { chart, series } = options;
+  const maxBars = options.maxBars ?? DEFAULTS.maxBars;
+  const maxDrawings = options.maxDrawings ?? DEFAULTS.maxDrawings;
+  const maxIndicators = options.maxIndicators ?? DEFAULTS.maxIndicators;
+  const market: Market = { symbol: checkMarket(TickerSymbol, options.symbol, 'symbol'), timeframe: checkMarket(Timeframe, options.timeframe, 'timeframe') };
+  const bars = new SeriesBars(series);
+  const deps = {
+    chart,
+    series,
+    bars,
+    axis: new TimeAxis(chart, bars),
+    markers: new MarkerLayer(() => createSeriesMarkers(series, [])),
+  };
+  /** id -> drawing, in insertion order. One namespace for every kind. */
+  const drawings = new Map<string, Drawing>();
+  let frame = 0;
+  let connected = true;
+
+  // ---- context -------------------------------------------------------------------------------
+  const infos = () => [...drawings.values()].map((d) => describeDrawing(d, bars));
+  const context = (): ChartContextInput => {
+    const all = infos();
+    return buildContext({
+      chart,
+      ...market,
+      bars: bars.bars,
+      maxBars,
+      drawings: all.filter((d): d is DrawingInfo => 'kind' in d),
+      indicators: all.filter((d): d is IndicatorInfo => 'indicator' in d),
+      meta: options.meta,
+    });
+  };
+  const publish = () => {
+    if (frame) cancelAnimationFrame(frame);
+    frame = 0;
+    if (!connected) return;
+    const next = context();
+    target.chartContext = next;
+    options.onContext?.(next);
+  };
+  /** Coalesces: any number of changes within one frame give one assignment. */
+  const schedule = () => {
+    if (connected && !frame) frame = requestAnimationFrame(publish);
+  };
+
+  // ---- chart subscriptions -------------------------------------------------------------------
+  const onData = () => {
+    bars.invalidate();
+    for (const d of drawings.values()) d.refresh?.();
+    schedule();
+  };
+  series.subscribeDataChanged(onData);
+  chart.timeScale().subscribeVisibleTimeRangeChange(schedule);
+
+  // ---- commands --------------------------------------------------------------------------------
+  const fail = (error: string): ApplyResult => ({ ok: false, error });
+
+  const removeDrawing = (d: Drawing) => {
+    drawings.delete(d.id);
+    d.remove();
+  };
+
+  const draw = (command: DrawingCommand, source: DrawingSource): ApplyResult => {
+    const existing = drawings.get(command.id);
+    if (existing?.source === 'host' && source !== 'host') return fail(`"${command.id}" is the host's drawing; use another id`);
+    const isIndicator = command.type === 'indicator';
+    const sameFamily = [...drawings.values()].filter((d) => (d.command.type === 'indicator') === isIndicator && d.id !== command.id).length;
+    const cap = isIndicator ? maxIndicators : maxDrawings;
+    if (sameFamily >= cap) return fail(`too many ${isIndicator ? 'indicators' : 'drawings'} on the chart (at most ${cap}); remove some first`);
+    if (existing) removeDrawing(existing);
+    drawings.set(command.id, createDrawing(deps, command, source));
+    return { ok: true, command };
+  };
+
+  const clear = ({ scope = 'all', source = 'ai' }: ChartCommandOf<'clear'>) => {
+    for (const d of [...drawings.values()]) {
+      const isIndicator = d.command.type === 'indicator';
+      const inScope = scope === 'all' || (scope === 'indicators') === isIndicator;
+      if (inScope && (source === 'all' || d.source === 'ai')) removeDrawing(d);
+    }
+  };
+
+  /** Runs the host's market callback; once it succeeds, the adapter reports the new market. */
+  const changeMarket = (callback: MarketCallback | undefined, value: string, key: keyof Market): ApplyResult | null => {
+    if (!callback) return fail(`this chart does not switch ${key}s`);
+    void (async () => {
+      try {
+        if ((await callback(value)) !== false) setMarket({ [key]: value });
+      } catch (error) {
+        options.onError?.(`could not switch ${key} to ${value}: ${error instanceof Error ? error.message : String(error)}`, { [key]: value });
+      }
+    })();
+    return null;
+  };
+
+  const run = (command: ChartCommand, source: DrawingSource): ApplyResult => {
+    switch (command.type) {
+      case 'price_line':
+      case 'trendline':
+      case 'zone':
+      case 'fib':
+      case 'marker':
+      case 'indicator':
+        return draw(command, source);
+      case 'remove': {
+        const d = drawings.get(command.id);
+        if (!d) return fail(`nothing on the chart has the id "${command.id}"`);
+        removeDrawing(d);
+        break;
+      }
+      case 'clear':
+        clear(command);
+        break;
+      case 'set_visible_range':
+        if (bars.bars.length === 0) return fail('the chart has no data yet');
+        chart.timeScale().setVisibleRange({ from: command.from as UTCTimestamp, to: command.to as UTCTimestamp });
+        break;
+      case 'set_symbol':
+        return changeMarket(options.onSymbol, command.symbol, 'symbol') ?? { ok: true, command };
+      case 'set_timeframe':
+        return changeMarket(options.onTimeframe, command.timeframe, 'timeframe') ?? { ok: true, command };
+    }
+    return { ok: true, command };
+  };
+
+  const apply = (input: unknown, { source = 'ai' }: ApplyOptions = {}): ApplyResult => {
+    if (!connected) return fail('the adapter is disconnected');
+    const parsed = parseChartCommand(input);
+    if (!parsed.success) return fail(parsed.message);
+    let result: ApplyResult;
+    try {
+      result = run(parsed.output, source);
+    } catch (error) {
+      result = fail(error instanceof Error ? error.message : String(error));
+    }
+    schedule();
+    return result;
+  };
+
+  const onCommand = (event: Event) => {
+    if (event.defaultPrevented) return;
+    const command = (event as CustomEvent<unknown>).detail;
+    const result = apply(command, { source: 'ai' });
+    if (!result.ok) {
+      event.preventDefault();
+      options.onError?.(result.error, command);
+    }
+  };
+  target.addEventListener('chart-command', onCommand);
+
+  // ---- market ----------------------------------------------------------------------------------
+  function setMarket(next: Partial<Market>) {
+    const symbol = next.symbol === undefined ? market.symbol : checkMarket(TickerSymbol, next.symbol, 'symbol');
+    const timeframe = next.timeframe === undefined ? market.timeframe : checkMarket(Timeframe, next.timeframe, 'timeframe');
+    if (symbol !== market.symbol && (options.clearOnSymbolChange ?? true)) clear({ type: 'clear', scope: 'drawings', source: 'ai' });
+    market.symbol = symbol;
+    market.timeframe = timeframe;
+    schedule();
+  }
+
+  publish();
+
+  return {
+    get market() {
+      return { ...market };
+    },
+    get drawings() {
+      return infos().filter((d): d is DrawingInfo => 'kind' in d);
+    },
+    get indicators() {
+      return infos().filter((d): d is IndicatorInfo => 'indicator' in d);
+    },
+    apply,
+    addHostPriceLine: ({ role = 'level', ...line }) => apply({ type: 'price_line', role, ...line }, { source: 'host' }),
+    setMarket,
+    context,
+    refreshContext: publish,
+    disconnect() {
+      if (!connected) return;
+      connected = false;
+      if (frame) cancelAnimationFrame(frame);
+      target.removeEventListener('chart-command', onCommand);
+      // The host may have removed the chart already; then there is nothing left to take off it.
+      try {
+        series.unsubscribeDataChanged(onData);
+        chart.timeScale().unsubscribeVisibleTimeRangeChange(schedule);
+        for (const d of [...drawings.values()]) removeDrawing(d);
+        deps.markers.detach();
+      } catch {
+        /* chart already removed */
+      }
+      drawings.clear();
+    },
+  };
+}
+
+function checkMarket(schema: typeof TickerSymbol | typeof Timeframe, value: string, name: string): string {
+  const result = v.safeParse(schema, value);
+  if (!result.success) throw new TypeError(`connectLightweightCharts: invalid ${name} ${JSON.stringify(value)}: ${result.issues[0]?.message}`);
+  return result.output;
+}
