@@ -4,10 +4,12 @@
  * `{error: {code, message}}` that never echoes the body.
  */
 import type { Context, Handler } from 'hono';
-import { parseChartContext, type ChartContext } from '../../sdk/contract/index.js';
+import * as v from 'valibot';
+import { ChartContext, parseChartContext } from '../../sdk/contract/index.js';
 import type { RequestContext } from './context.js';
 import { RequestError } from './errors.js';
 import { readJsonBody } from './http-body.js';
+import { describeRequestIssues } from './requests.js';
 import type { ChatKitServer } from './server.js';
 import { sseResponse } from './sse.js';
 
@@ -55,8 +57,11 @@ function chartContextOf(body: unknown): ChartContext | undefined {
   const raw = body.metadata.chart_context;
   if (raw === undefined || raw === null) return undefined;
   const parsed = parseChartContext(raw);
-  if (!parsed.success) throw new RequestError(400, 'invalid_chart_context', `metadata.chart_context: ${parsed.message}`.slice(0, 400));
-  return parsed.output;
+  if (parsed.success) return parsed.output;
+  // Re-describe the issues ourselves: the contract's message may quote what the client sent.
+  const issues = v.safeParse(ChartContext, raw);
+  const message = issues.success ? 'invalid chart context' : describeRequestIssues(issues.issues, 'metadata.chart_context');
+  throw new RequestError(400, 'invalid_chart_context', message.slice(0, 400));
 }
 
 /** The first language tag of `Accept-Language` (the client sends its one active locale). */
