@@ -10,6 +10,7 @@
  *     upstream.enqueue(turn.call('price_line', { id: 'a', price: 1, role: 'level' }), turn.text('Done'));
  *     upstream.enqueue(turn.status(429, { 'retry-after': '1' }));        // an HTTP error, no stream
  *     upstream.enqueue(turn.steps(step.text('par'), step.cut()));        // a stream cut mid-answer
+ *     upstream.enqueue((req) => turn.text(`saw ${req.body.input.length} items`)); // built from the request
  *     const client = new OpenAI({ apiKey: 'sk-test', baseURL: upstream.baseURL, maxRetries: 0 });
  *     …
  *     upstream.requests[0].body.input                                     // what the SDK sent
@@ -38,6 +39,8 @@ export type ScriptStep =
   | { type: 'malformed'; raw?: string }
   /** Stops sending but keeps the connection open until the client gives up. */
   | { type: 'hang' }
+  /** Waits until the promise settles (a test-controlled gate: prove the client got earlier events first). */
+  | { type: 'gate'; until: Promise<unknown> }
   /** An in-stream `error` event (what OpenAI sends when a response fails after headers), then the body ends. */
   | { type: 'error'; code?: string; message?: string }
   /** A `response.failed` event with the given error, then the body ends. */
@@ -51,6 +54,9 @@ export type ScriptedTurn =
   | { kind: 'status'; status: number; headers?: Record<string, string>; code?: string; message?: string }
   /** Accepts the request and never answers (not even headers): for client timeouts. */
   | { kind: 'hang' };
+
+/** A turn, or a function that builds it from the request it answers (for answers that depend on tool outputs). */
+export type TurnScript = ScriptedTurn | ((request: RecordedRequest) => ScriptedTurn);
 
 /** A request the fake received. */
 export interface RecordedRequest {
@@ -70,7 +76,7 @@ export interface FakeOpenAI {
   /** Every request received, oldest first. */
   readonly requests: readonly RecordedRequest[];
   /** Queues scripted turns; each request consumes the next one. */
-  enqueue(...turns: ScriptedTurn[]): void;
+  enqueue(...turns: TurnScript[]): void;
   /** Turns queued but not yet consumed. */
   readonly pending: number;
   /** Resolves when `count` requests have been received (already received ones count). */
@@ -96,6 +102,7 @@ export const step = {
   cut: (mode: 'destroy' | 'end' = 'destroy'): ScriptStep => ({ type: 'cut', mode }),
   malformed: (raw?: string): ScriptStep => (raw === undefined ? { type: 'malformed' } : { type: 'malformed', raw }),
   hang: (): ScriptStep => ({ type: 'hang' }),
+  gate: (until: Promise<unknown>): ScriptStep => ({ type: 'gate', until }),
   error: (message = 'The server had an error while processing your request.', code = 'server_error'): ScriptStep => ({ type: 'error', code, message }),
   failed: (message = 'The model failed to produce a response.', code = 'server_error'): ScriptStep => ({ type: 'failed', code, message }),
 };
@@ -132,7 +139,7 @@ const ERROR_TYPES: Record<number, [type: string, code: string, message: string]>
 };
 
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
-  const queue: ScriptedTurn[] = [];
+  const queue: TurnScript[] = [];
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const waiters: { check: () => boolean; resolve: () => void }[] = [];
@@ -185,7 +192,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       finished = true;
       return json(res, 404, errorBody('invalid_request_error', 'not_found', `fake-openai does not serve ${req.method} ${path}`));
     }
-    const next = queue.shift();
+    const script = queue.shift();
+    const next = typeof script === 'function' ? script(record) : script;
     if (!next) {
       finished = true;
       return json(res, 500, errorBody('server_error', 'fake_openai_unscripted', 'fake-openai: no scripted turn left for this request'));
@@ -304,13 +312,21 @@ async function streamTurn(res: ServerResponse, scripted: Extract<ScriptedTurn, {
         break;
       case 'cut':
         if (s.mode === 'end') res.end();
-        else res.destroy();
+        else {
+          // Let everything sent so far reach the client first (an SSE comment with a flush callback).
+          await new Promise<void>((resolve) => res.write(': cut\n\n', () => resolve()));
+          res.destroy();
+        }
         return 'done';
       case 'malformed':
         res.write(`event: response.output_text.delta\ndata: ${s.raw ?? '{"type":"response.output_text.delta","delta":"oops'}\n\n`);
         break;
       case 'hang':
         return 'hung';
+      case 'gate':
+        await s.until.catch(() => undefined);
+        if (res.destroyed) return 'done';
+        break;
       case 'error':
         send('error', { code: s.code ?? 'server_error', message: s.message ?? 'error', param: null });
         res.end();
