@@ -7,7 +7,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import { EchoResponder } from './responders/echo.js';
+import { createResponderFromEnv } from './responders/index.js';
 import { securityOptionsFromEnv, type EnvSecurityConfig } from './security/env-config.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,7 +26,7 @@ try {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
-const app = createApp({ responder: new EchoResponder(), ...security.options });
+const app = createApp({ responder: createResponderFromEnv(process.env), ...security.options });
 security.options.logger.info('config', security.summary);
 app.get('/', serveStatic({ path: `${root}demo/index.html` }));
 app.get('/demo/*', serveStatic({ root }));
