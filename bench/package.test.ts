@@ -1,0 +1,215 @@
+/**
+ * The package as consumers get it (needs `npm run build`): the exports map resolves to built
+ * files, `npm pack` ships them and nothing else, `chart-chat/server` works from plain Node, the
+ * custom-elements manifest documents the element, and the script-tag bundles register
+ * `<chart-chat>` safely even when loaded twice.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { EchoResponder } from '../server/responders/echo.js';
+import type { Listening } from '../server/testing/listen.js';
+import { launchChromium, serveSite, watchErrors } from './browser.js';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  exports: Record<string, string | Record<string, string>>;
+  main: string;
+  module: string;
+  types: string;
+  customElements: string;
+  sideEffects: string[];
+};
+
+/** Every concrete file path the exports map points at (wildcards skipped). */
+function exportTargets(): string[] {
+  return Object.values(pkg.exports)
+    .flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))
+    .filter((t) => !t.includes('*'));
+}
+
+describe('package.json', () => {
+  test('every export, main/module/types and customElements points at a built file', () => {
+    const targets = [...exportTargets(), pkg.main, pkg.module, pkg.types, pkg.customElements];
+    const missing = targets.filter((t) => !existsSync(t));
+    assert.deepEqual(missing, [], `missing after npm run build: ${missing.join(', ')}`);
+  });
+
+  test('npm pack ships the built entries, types and manifest, and no demo, tests or sources', () => {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const files = (JSON.parse(out) as [{ files: { path: string }[] }])[0].files.map((f) => f.path);
+    for (const target of [...exportTargets(), 'README.md', 'LICENSE', 'package.json']) {
+      assert.ok(files.includes(target.replace(/^\.\//, '')), `npm pack lacks ${target}`);
+    }
+    const unwanted = files.filter((f) => /^(sdk|server|demo|bench)\/|^dist\/demo\/|\.test\.|^node_modules\//.test(f));
+    assert.deepEqual(unwanted, []);
+  });
+
+  test('sideEffects lists exactly the modules (sources and builds) that register the element', () => {
+    // Sources count too: rollup's node-resolve applies this field to sdk/*.ts when bundling.
+    const sources = [...walk('sdk')].filter((f) => f.endsWith('.ts') && !/\.test\.ts$|\/testing\//.test(f));
+    const registering = [...sources, ...walk('dist/npm'), 'dist/chart-chat.bundle.js', 'dist/chart-chat.iife.js']
+      .filter((f) => /\.(js|ts)$/.test(f))
+      .filter((f) => /customElements\.define\(\s*["']chart-chat|import\s*["']\.\/define\.js["']/.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(
+      [...pkg.sideEffects].sort(),
+      registering.map((f) => `./${f}`).sort(),
+    );
+  });
+
+  test('chart-chat/server resolves through the exports map and serves requests', async () => {
+    const server = (await import('chart-chat/server' as string)) as typeof import('../server/index.js');
+    assert.equal(typeof server.createApp, 'function');
+    const app = server.createApp({ responder: new server.EchoResponder() });
+    const health = await app.request('/healthz');
+    assert.equal(health.status, 200);
+    const bad = await app.request('/api/chatkit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"nope"}' });
+    assert.equal(bad.status, 400);
+    assert.ok(((await bad.json()) as { error?: { code?: string } }).error?.code);
+  });
+});
+
+function* walk(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else yield path;
+  }
+}
+
+describe('custom-elements.json', () => {
+  type Decl = {
+    tagName?: string;
+    attributes?: { name: string }[];
+    events?: { name: string }[];
+    cssParts?: { name: string }[];
+    cssProperties?: { name: string }[];
+    members?: { name: string; kind: string }[];
+  };
+  let element: Decl;
+  let fresh: unknown;
+
+  before(async () => {
+    const { cli } = (await import('@custom-elements-manifest/analyzer/cli.js' as string)) as { cli: (o: object) => Promise<unknown> };
+    fresh = await cli({ argv: ['analyze', '--quiet'], cwd: process.cwd(), noWrite: true });
+    const decls = (fresh as { modules: { declarations?: Decl[] }[] }).modules.flatMap((m) => m.declarations ?? []);
+    const found = decls.find((d) => d.tagName === 'chart-chat');
+    assert.ok(found, 'the manifest has no <chart-chat>');
+    element = found;
+  });
+
+  test('the built manifest is current (same as analysing the sources now)', () => {
+    assert.deepEqual(JSON.parse(readFileSync(pkg.customElements, 'utf8')), fresh);
+  });
+
+  test('lists the attributes, properties, methods and events of the element', () => {
+    const attrs = element.attributes!.map((a) => a.name);
+    for (const a of ['api-url', 'session-url', 'domain-key', 'renderer', 'chatkit-src', 'theme', 'placeholder', 'greeting', 'locale']) {
+      assert.ok(attrs.includes(a), `attribute ${a} missing from ${attrs.join(', ')}`);
+    }
+    assert.ok(attrs.every((a) => !a.startsWith('_')), `internal state leaked: ${attrs.join(', ')}`);
+    const members = element.members!.map((m) => `${m.kind}:${m.name}`);
+    for (const m of ['field:chartContext', 'field:prompts', 'method:sendMessage', 'method:newThread', 'method:focusComposer']) {
+      assert.ok(members.includes(m), `${m} missing from ${members.join(', ')}`);
+    }
+    const events = element.events!.map((e) => e.name);
+    for (const e of ['chart-command', 'chart-command-error', 'chart-chat-error', 'chart-chat-ready']) {
+      assert.ok(events.includes(e), `event ${e} missing from ${events.join(', ')}`);
+    }
+  });
+
+  test('documents every part and custom property the element and the lite renderer use', () => {
+    const sources = [...walk('sdk')].filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes('/adapters/'));
+    const code = sources.map((f) => readFileSync(f, 'utf8')).join('\n');
+    const usedParts = new Set([...code.matchAll(/\bpart="([^"$]+)"/g)].flatMap((m) => m[1]!.split(/\s+/)));
+    const usedProps = new Set([...code.matchAll(/var\((--chart-chat-[\w-]+)/g)].map((m) => m[1]!));
+    assert.ok(usedParts.size > 5 && usedProps.size > 3, 'expected the lite renderer to expose parts and custom properties');
+    const parts = new Set(element.cssParts!.map((p) => p.name));
+    const props = new Set(element.cssProperties!.map((p) => p.name));
+    assert.deepEqual([...usedParts].filter((p) => !parts.has(p)), [], 'parts used but not documented with @csspart');
+    assert.deepEqual([...usedProps].filter((p) => !props.has(p)), [], 'custom properties used but not documented with @cssprop');
+  });
+});
+
+describe('script-tag bundles in Chromium', () => {
+  let browser: Browser;
+  let site: Listening;
+  const importMap = JSON.stringify({
+    imports: {
+      lit: '/node_modules/lit/index.js',
+      'lit/': '/node_modules/lit/',
+      'lit-html': '/node_modules/lit-html/lit-html.js',
+      'lit-html/': '/node_modules/lit-html/',
+      'lit-element/': '/node_modules/lit-element/',
+      '@lit/reactive-element': '/node_modules/@lit/reactive-element/reactive-element.js',
+      '@lit/reactive-element/': '/node_modules/@lit/reactive-element/',
+      valibot: '/node_modules/valibot/dist/index.mjs',
+    },
+  });
+  const body = '<chart-chat renderer="lite" style="height:400px"></chart-chat>';
+
+  before(async () => {
+    site = await serveSite(new EchoResponder(), {
+      '/iife-twice.html': `<!doctype html><script src="/dist/chart-chat.iife.js"></script><script src="/dist/chart-chat.iife.js"></script>${body}`,
+      '/esm.html': `<!doctype html><script type="module" src="/dist/chart-chat.bundle.js"></script>${body}`,
+      '/all-three.html': `<!doctype html><script type="importmap">${importMap}</script>
+        <script src="/dist/chart-chat.iife.js"></script>
+        <script type="module" src="/dist/chart-chat.bundle.js"></script>
+        <script type="module">import { ChartChat } from '/dist/npm/index.js'; window.npmChartChat = ChartChat;</script>${body}`,
+      '/npm.html': `<!doctype html><script type="importmap">${importMap}</script>
+        <script type="module">import { ChartChat } from '/dist/npm/index.js'; window.npmChartChat = ChartChat;</script>${body}`,
+    });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+
+  /** Loads a page, then chats once through the lite renderer: proves the bundle and its chunks work. */
+  async function chatOnce(path: string) {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    try {
+      await page.goto(site.url + path);
+      const input = page.locator('chart-chat [part~="input"]');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill('hello bundle');
+      await input.press('Enter');
+      await page.locator('chart-chat [part~="assistant-message"]', { hasText: 'You said: hello bundle' }).waitFor({ timeout: 10_000 });
+      const defined = await page.evaluate(() => {
+        const el = document.querySelector('chart-chat')!;
+        return { upgraded: el instanceof customElements.get('chart-chat')!, npm: (window as { npmChartChat?: unknown }).npmChartChat === customElements.get('chart-chat') };
+      });
+      return { errors, defined };
+    } finally {
+      await page.close();
+    }
+  }
+
+  test('the IIFE loaded twice defines <chart-chat> once and works', async () => {
+    const { errors, defined } = await chatOnce('/iife-twice.html');
+    assert.deepEqual(errors, []);
+    assert.equal(defined.upgraded, true);
+  });
+
+  test('the ESM bundle loads the lite renderer chunk on demand and works', async () => {
+    const { errors } = await chatOnce('/esm.html');
+    assert.deepEqual(errors, []);
+  });
+
+  test('IIFE + ESM bundle + npm build on one page: the first definition wins, nothing throws', async () => {
+    const { errors, defined } = await chatOnce('/all-three.html');
+    assert.deepEqual(errors, []);
+    assert.equal(defined.upgraded, true);
+    assert.equal(defined.npm, false, 'the IIFE defined the tag first; the npm build must not redefine it');
+  });
+
+  test('the npm build runs in a browser with lit and valibot as external imports', async () => {
+    const { errors, defined } = await chatOnce('/npm.html');
+    assert.deepEqual(errors, []);
+    assert.equal(defined.npm, true);
+  });
+});
