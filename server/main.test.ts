@@ -1,0 +1,57 @@
+/**
+ * `npm start`'s entry (server/main.ts) as a real process: PORT=0, one ready line, the API,
+ * the static demo and SDK routes, and a clean exit on SIGTERM.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { it } from 'node:test';
+import { createdThreadId, createThread, post } from './testing/chatkit-client.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+it('npm start: prints one ready line, serves API + demo + dist, exits on SIGTERM', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env: { ...process.env, PORT: '0', HOST: '127.0.0.1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 20_000;
+    while (!/chart-chat listening on .*\n/.test(stdout)) {
+      if (Date.now() > deadline) throw new Error(`no ready line: ${stdout} ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Exactly one human line; anything else on stdout is the structured (JSON) request/config log.
+    const lines = stdout.split('\n').filter(Boolean);
+    const plain = lines.filter((line) => !line.startsWith('{'));
+    assert.equal(plain.length, 1, `exactly one ready line, got ${JSON.stringify(stdout)}`);
+    const match = /^chart-chat listening on http:\/\/localhost:(\d+)$/.exec(plain[0]!);
+    assert.ok(match, plain[0]);
+    const base = `http://127.0.0.1:${match[1]}`;
+
+    assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { ok: true });
+    const created = await post(base, createThread('hello'), { 'X-Chart-Chat-Client': 'main-test-client' });
+    assert.equal(created.status, 200);
+    assert.ok(createdThreadId(created));
+
+    for (const [path, file] of [['/', 'demo/index.html'], ['/dist/chart-chat.iife.js', 'dist/chart-chat.iife.js']] as const) {
+      const response = await fetch(`${base}${path}`);
+      if (existsSync(`${root}${file}`)) {
+        assert.equal(response.status, 200, path);
+        assert.equal(await response.text(), readFileSync(`${root}${file}`, 'utf8'), path);
+      } else {
+        assert.equal(response.status, 404, `${path} (not built yet)`);
+        await response.body?.cancel();
+      }
+    }
+    const traversal = await fetch(`${base}/demo/..%2fpackage.json`);
+    assert.notEqual(traversal.status, 200, 'no path traversal out of demo/');
+    await traversal.body?.cancel();
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0);
+});
