@@ -153,7 +153,8 @@ export class OpenAIResponder implements Responder {
       for await (const event of withCutDetection(stream as AsyncIterable<ResponseStreamEvent>)) {
         arm();
         switch (event.type) {
-          case 'response.output_text.delta': {
+          case 'response.output_text.delta':
+          case 'response.refusal.delta': {
             let delta = event.delta;
             if (newItem) {
               newItem = false;
