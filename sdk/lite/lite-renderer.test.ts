@@ -304,6 +304,29 @@ describe('<chart-chat renderer="lite">', () => {
     expect(el.shadowRoot!.activeElement).to.equal(part(el, 'input'));
   });
 
+  it('is themable: theme attribute, --chart-chat-* custom properties and ::part()', async () => {
+    const style = document.createElement('style');
+    style.textContent = 'chart-chat.themed::part(send-button) { border-radius: 17px; }';
+    document.head.append(style);
+    try {
+      const el = await liteChat();
+      const ui = part(el, 'lite')!;
+      const light = getComputedStyle(ui).backgroundColor;
+      el.theme = 'dark';
+      await el.updateComplete;
+      expect(el.getAttribute('theme')).to.equal('dark');
+      expect(getComputedStyle(ui).backgroundColor).to.not.equal(light);
+      el.style.setProperty('--chart-chat-accent', 'rgb(1, 2, 3)');
+      el.style.setProperty('--chart-chat-bg', 'rgb(250, 240, 230)');
+      expect(getComputedStyle(part(el, 'send-button')!).backgroundColor).to.equal('rgb(1, 2, 3)');
+      expect(getComputedStyle(ui).backgroundColor).to.equal('rgb(250, 240, 230)');
+      el.classList.add('themed');
+      expect(getComputedStyle(part(el, 'send-button')!).borderTopLeftRadius).to.equal('17px');
+    } finally {
+      style.remove();
+    }
+  });
+
   it('is accessible, empty and mid-conversation, light and dark', async () => {
     const el = await liteChat({ prompts: ['Find support'] });
     await expect(el).to.be.accessible();
