@@ -158,7 +158,8 @@ export class ChartChat extends LitElement implements RendererHost {
 
   /**
    * Sends a user message, as if typed in the composer (waits for the renderer to mount).
-   * Lite renderer: resolves when the answer has finished (or was stopped). ChatKit: when ChatKit accepted it.
+   * Lite renderer: resolves when the answer has finished (or was stopped) and rejects while another
+   * answer is still streaming. ChatKit: settles as ChatKit's `sendUserMessage` does.
    */
   async sendMessage(text: string): Promise<void> {
     const renderer = this.#renderer ?? (await new Promise<Renderer>((r) => this.#waiters.push(r)));

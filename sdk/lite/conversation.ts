@@ -38,10 +38,11 @@ export class Conversation {
     private readonly changed: () => void,
   ) {}
 
-  /** Sends a user message: creates the thread first time, then continues it. */
+  /** Sends a user message: creates the thread first time, then continues it. Rejects while an answer streams. */
   send(text: string): Promise<void> {
     text = text.trim();
-    if (!text || this.busy) return Promise.resolve();
+    if (this.busy) return Promise.reject(new Error('an answer is still streaming: stop it or wait for it to end'));
+    if (!text) return Promise.resolve();
     this.messages.push({ id: `local-${++localIds}`, role: 'user', parts: [text] });
     const input = { content: [{ type: 'input_text', text }], attachments: [], inference_options: {} };
     return this.#run(

@@ -194,6 +194,17 @@ describe('<chart-chat renderer="lite">', () => {
     expect(isBusy(el)).to.be.false;
   });
 
+  it('sendMessage() rejects while an answer is streaming', async () => {
+    const el = await liteChat();
+    const first = el.sendMessage('/slow 20');
+    await waitUntil(() => isBusy(el));
+    let rejected: unknown;
+    await el.sendMessage('too soon').catch((e) => (rejected = e));
+    expect(String(rejected)).to.contain('still streaming');
+    await first;
+    expect(parts(el, 'user-message').map((m) => m.textContent)).to.deep.equal(['/slow 20']);
+  });
+
   it('Stop aborts the streaming answer and keeps what arrived', async () => {
     const el = await liteChat();
     const ends = record(el, 'chart-chat-response-end');
