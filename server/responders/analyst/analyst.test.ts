@@ -163,6 +163,13 @@ describe('analyst through /api/chatkit', () => {
     assert.ok(fib.text.includes(formatPrice(swing.to.price - (swing.to.price - swing.from.price) * 0.618)));
   });
 
+  it('answers several requests in one message, naming the chart once', async () => {
+    const { text, commands } = await ask('Draw support and resistance, and a trendline');
+    assert.equal(text.match(/You're viewing TSLA on 1D/g)?.length, 1);
+    assert.deepEqual([...new Set(commands.map((c) => c.type))].sort(), ['price_line', 'trendline']);
+    assert.equal(text.split('\n\n').length, 2);
+  });
+
   it('answers honestly when it does not understand', async () => {
     const { text, commands, events } = await ask('bake me a cake');
     assert.match(text, /^You're viewing TSLA on 1D\. Sorry, I didn't understand that/);

@@ -52,7 +52,7 @@ export class AnalystResponder implements Responder {
 
     const message = new AssistantMessageWriter(thread.id, ctx);
     yield* message.start();
-    for (const chunk of chunkText(results.map((r) => r.text).join('\n\n'), this.#words)) {
+    for (const chunk of chunkText(joinAnswers(results.map((r) => r.text), cc), this.#words)) {
       if (ctx.signal.aborted) return;
       if (this.#delay > 0) await sleep(this.#delay, ctx.signal);
       yield* message.delta(chunk);
@@ -71,4 +71,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }
   });
+}
+
+/** Joins several answers into paragraphs, saying "You're viewing TSLA on 1D" only once. */
+function joinAnswers(texts: readonly string[], cc: ResponderContext['chartContext']): string {
+  if (!cc) return texts.join('\n\n');
+  const lead = `You're viewing ${cc.symbol} on ${cc.timeframe}`;
+  return texts
+    .map((text, i) => {
+      if (i === 0 || !text.startsWith(lead)) return text;
+      const rest = text.slice(lead.length).replace(/^[.,:]\s*/, '');
+      return rest.charAt(0).toUpperCase() + rest.slice(1);
+    })
+    .join('\n\n');
 }

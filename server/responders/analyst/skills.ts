@@ -222,13 +222,15 @@ function trend(cc: ChartContext): SkillResult {
   if (cc.bars.length < MIN_BARS.trend) return tooFewBars(cc, MIN_BARS.trend, 'judge the trend');
   const t = summarizeTrend(cc.bars)!;
   const word = t.direction === 'up' ? 'an uptrend' : t.direction === 'down' ? 'a downtrend' : 'no clear trend (sideways)';
-  const details = [`${formatPercent(t.changePercent)} over the last ${plural(t.bars, 'bar')}`];
-  if (Number.isFinite(t.emaFast)) details.push(`the close ${formatPrice(t.lastClose)} is ${t.lastClose >= t.emaFast ? 'above' : 'below'} the 20-EMA (${formatPrice(t.emaFast)})`);
-  if (Number.isFinite(t.emaSlow)) details.push(`${t.lastClose >= t.emaSlow ? 'above' : 'below'} the 50-EMA (${formatPrice(t.emaSlow)})`);
+  const sentences = [`${formatPercent(t.changePercent)} over the last ${plural(t.bars, 'bar')}`];
+  const emas: string[] = [];
+  if (Number.isFinite(t.emaFast)) emas.push(`${t.lastClose >= t.emaFast ? 'above' : 'below'} the 20-EMA (${formatPrice(t.emaFast)})`);
+  if (Number.isFinite(t.emaSlow)) emas.push(`${t.lastClose >= t.emaSlow ? 'above' : 'below'} the 50-EMA (${formatPrice(t.emaSlow)})`);
+  if (emas.length > 0) sentences.push(`the close ${formatPrice(t.lastClose)} is ${joinWords(emas)}`);
   if (t.higherHighs !== null && t.higherLows !== null) {
-    details.push(`${t.higherHighs ? 'higher' : 'lower'} highs and ${t.higherLows ? 'higher' : 'lower'} lows`);
+    sentences.push(`the last swings made ${t.higherHighs ? 'a higher' : 'a lower'} high and ${t.higherLows ? 'a higher' : 'a lower'} low`);
   }
-  return { text: `${viewing(cc)}: ${word}. ${capitalize(joinWords(details))}.`, commands: [] };
+  return { text: `${viewing(cc)}: ${word}. ${capitalize(sentences.join('; '))}.`, commands: [] };
 }
 
 const INDICATOR_TITLES: Record<IndicatorName, string> = { sma: 'SMA', ema: 'EMA', bollinger: 'Bollinger Bands', rsi: 'RSI' };

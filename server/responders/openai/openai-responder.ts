@@ -77,12 +77,14 @@ export class OpenAIResponder implements Responder {
     let modelInput: ResponseInputItem[] = withChartContext(historyToInput(history), ctx.chartContext);
 
     const message = new AssistantMessageWriter(thread.id, ctx);
+    // One extractor per turn, so text-command ids (`txt-support-1`, …) count across tool rounds.
+    const extractor = new TextCommandExtractor();
     const applied: ChartCommand[] = [];
     let exhausted = true;
     try {
       for (let round = 0; round < this.#maxRounds; round++) {
         const calls: PendingCall[] = [];
-        yield* this.#streamRound(modelInput, ctx, message, calls, applied);
+        yield* this.#streamRound(modelInput, ctx, message, extractor, calls, applied);
         if (ctx.signal.aborted) return;
         if (calls.length === 0) {
           exhausted = false;
@@ -117,6 +119,7 @@ export class OpenAIResponder implements Responder {
     input: ResponseInputItem[],
     ctx: ResponderContext,
     message: AssistantMessageWriter,
+    extractor: TextCommandExtractor,
     calls: PendingCall[],
     applied: ChartCommand[],
   ): AsyncGenerator<ThreadStreamEvent> {
@@ -133,7 +136,6 @@ export class OpenAIResponder implements Responder {
       }, this.#idleTimeout);
     };
 
-    const extractor = new TextCommandExtractor();
     let newItem = true;
     let completed = false;
     const emitText = function* (text: string, commands: ChartCommand[]): Generator<ThreadStreamEvent> {
