@@ -13,3 +13,10 @@ export function chartCommandEffect(command: ChartCommand): ThreadStreamEvent {
 export function userMessageText(item: UserMessageItem): string {
   return item.content.map((part) => part.text).join(' ').trim();
 }
+
+/** A thread title from the first user message: its first line, at most 40 characters. */
+export function titleFrom(text: string): string | undefined {
+  const line = text.split('\n', 1)[0]!.trim().replace(/\s+/g, ' ');
+  if (line === '') return undefined;
+  return line.length <= 40 ? line : `${line.slice(0, 39).trimEnd()}…`;
+}

@@ -43,7 +43,9 @@ describe('analyst through /api/chatkit', () => {
   it('describes the loaded chart with a model-like stream', async () => {
     const { events, text, deltas } = await ask('What chart is loaded?');
     const seq = types(events);
-    assert.deepEqual(seq.slice(0, 6), ['thread.created', 'thread.item.done', 'stream_options', 'progress_update', 'thread.item.added', 'added']);
+    assert.deepEqual(seq.slice(0, 7), ['thread.created', 'thread.item.done', 'stream_options', 'progress_update', 'thread.updated', 'thread.item.added', 'added']);
+    const updated = events.find((e) => e.type === 'thread.updated');
+    assert.equal(updated?.type === 'thread.updated' && updated.thread.title, 'What chart is loaded?');
     assert.deepEqual(seq.slice(-2), ['done', 'thread.item.done']);
     assert.ok(deltas.length >= 5, `streamed in ${deltas.length} chunks`);
     assert.match(text, /^You're viewing TSLA on 1D\./);

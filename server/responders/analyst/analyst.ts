@@ -7,7 +7,7 @@
 import { parseChartCommand, type ChartCommand } from '../../../sdk/contract/index.js';
 import type { ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../../chatkit/types.js';
 import { AssistantMessageWriter, chunkText } from '../assistant-message.js';
-import { chartCommandEffect, userMessageText } from '../effects.js';
+import { chartCommandEffect, titleFrom, userMessageText } from '../effects.js';
 import type { Responder, ResponderContext } from '../responder.js';
 import { parseIntents, type Intent } from './intents.js';
 import { notUnderstood, runSkill } from './skills.js';
@@ -35,7 +35,9 @@ export class AnalystResponder implements Responder {
     // The analyst never asks the browser for anything, so there is nothing to continue.
     if (!input) return;
     const cc = ctx.chartContext;
-    const intents = parseIntents(userMessageText(input));
+    const text = userMessageText(input);
+    thread.title ??= titleFrom(text);
+    const intents = parseIntents(text);
     if (cc && intents.some((i) => ANALYSES.has(i.kind))) {
       yield { type: 'progress_update', text: `Analysing ${cc.symbol} on ${cc.timeframe}…`, icon: 'chart' };
     }

@@ -10,7 +10,7 @@ import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/re
 import type { ChartCommand } from '../../../sdk/contract/index.js';
 import type { ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../../chatkit/types.js';
 import { AssistantMessageWriter } from '../assistant-message.js';
-import { chartCommandEffect } from '../effects.js';
+import { chartCommandEffect, titleFrom, userMessageText } from '../effects.js';
 import type { Responder, ResponderContext } from '../responder.js';
 import { TextCommandExtractor } from '../text-commands.js';
 import { historyToInput, withChartContext } from './input.js';
@@ -72,6 +72,7 @@ export class OpenAIResponder implements Responder {
   }
 
   async *respond(thread: ThreadMetadata, input: UserMessageItem | null, ctx: ResponderContext): AsyncIterable<ThreadStreamEvent> {
+    if (input) thread.title ??= titleFrom(userMessageText(input));
     const history = await ctx.history();
     if (input && !history.some((item) => item.id === input.id)) history.push(input);
     let modelInput: ResponseInputItem[] = withChartContext(historyToInput(history), ctx.chartContext);
