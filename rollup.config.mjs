@@ -66,6 +66,24 @@ function standaloneEntry() {
 }
 
 /**
+ * `manualChunks`: every module the standalone entry loads statically stays in its file
+ * (`chart-chat.bundle.js`), instead of being split out because the adapter shares it.
+ */
+function elementChunk(id, { getModuleInfo }) {
+  elementChunk.closure ??= (() => {
+    const seen = new Set();
+    const visit = (m) => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      for (const dep of getModuleInfo(m)?.importedIds ?? []) visit(dep);
+    };
+    visit(STANDALONE_ID);
+    return seen;
+  })();
+  return elementChunk.closure.has(id) ? 'chart-chat.bundle' : undefined;
+}
+
+/**
  * After the npm build is written: emit `.d.ts` files and the custom-elements manifest, so that
  * `rollup -c` alone leaves a complete package. A type error fails the build.
  */
@@ -107,8 +125,10 @@ if (existsSync(SDK_ENTRY)) {
     },
     // Standalone ESM for a module script tag. The lite renderer's dynamic import becomes its own
     // chunk, fetched only when that renderer is used.
-    // The adapter rides along as `chart-chat.lightweight-charts.js`, sharing chunks with the
-    // element; it imports `lightweight-charts` by its bare name (map it with an import map).
+    // The adapter rides along as `chart-chat.lightweight-charts.js`; it imports what it shares
+    // with the element (the contract, valibot) from the element's own file, so a page loads
+    // each byte once and the element stays one request. It imports `lightweight-charts` by its
+    // bare name (map it with an import map).
     {
       input: {
         'chart-chat.bundle': STANDALONE_ID,
@@ -122,6 +142,7 @@ if (existsSync(SDK_ENTRY)) {
       output: {
         dir: 'dist',
         format: 'es',
+        manualChunks: elementChunk,
         entryFileNames: '[name].js',
         chunkFileNames: 'chart-chat.[name].js',
         banner,
@@ -161,7 +182,8 @@ if (existsSync(SERVER_ENTRY)) {
 if (existsSync(DEMO_ENTRY)) {
   // The demo page: element + adapter + lightweight-charts. `dir` so lazy chunks have a home.
   builds.push({
-    input: { main: DEMO_ENTRY },
+    // `lightweight-charts`: the library as one same-origin module for demo/embed.html's import map.
+    input: { main: DEMO_ENTRY, 'lightweight-charts': 'demo/vendor/lightweight-charts.ts' },
     plugins: [nodeResolve(), ts()],
     onwarn,
     output: {

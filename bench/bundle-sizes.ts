@@ -82,10 +82,11 @@ export interface BundleReport {
   elementWithLite: GroupSize;
   /** The classic script (everything inlined). */
   iife: GroupSize;
-  /** The lightweight-charts adapter with everything it needs except lightweight-charts itself. */
+  /**
+   * The lightweight-charts adapter's own file(s): what it adds to a page with the element (it
+   * imports the contract and valibot from the element's file), without lightweight-charts.
+   */
   adapter: GroupSize | null;
-  /** The adapter's cost on a page that already loaded the element (chunks not shared with it). */
-  adapterIncremental: GroupSize | null;
 }
 
 /** Throws (with the fix) when the bundles have not been built. */
@@ -94,20 +95,13 @@ export function measureBundles(): BundleReport {
     if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
   }
   const { element: elementFiles, lite: liteFiles } = splitLite(BUNDLE_ENTRY);
-  let adapter: GroupSize | null = null;
-  let adapterIncremental: GroupSize | null = null;
-  if (existsSync(ADAPTER_ENTRY)) {
-    const adapterFiles = staticClosure(ADAPTER_ENTRY);
-    adapter = sizeOf(adapterFiles);
-    adapterIncremental = sizeOf([...adapterFiles].filter((f) => !elementFiles.has(f)));
-  }
+  const adapter = existsSync(ADAPTER_ENTRY) ? sizeOf([...staticClosure(ADAPTER_ENTRY)].filter((f) => !elementFiles.has(f))) : null;
   return {
     element: sizeOf(elementFiles),
     lite: sizeOf(liteFiles),
     elementWithLite: sizeOf([...elementFiles, ...liteFiles]),
     iife: sizeOf([IIFE]),
     adapter,
-    adapterIncremental,
   };
 }
 
