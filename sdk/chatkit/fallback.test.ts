@@ -54,6 +54,16 @@ describe('renderer selection without ChatKit', () => {
     await waitUntil(() => els.every((el) => el.activeRenderer === 'lite'), 'no fallback');
   });
 
+  it("does not add a second script when the host already added ChatKit's script tag", async () => {
+    const src = '/host-added-chatkit.js';
+    const tag = Object.assign(document.createElement('script'), { src });
+    document.head.append(tag);
+    const el = await fixture<ChartChat>(html`<chart-chat chatkit-src=${src} .chatkitTimeout=${300}></chart-chat>`);
+    await waitUntil(() => el.activeRenderer === 'lite', 'no fallback');
+    expect(scriptsFor(src)).to.have.length(1);
+    tag.remove();
+  });
+
   it('switching renderer at runtime remounts', async () => {
     const el = await fixture<ChartChat>(html`<chart-chat renderer="lite"></chart-chat>`);
     await waitUntil(() => el.activeRenderer === 'lite');

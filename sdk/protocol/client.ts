@@ -7,8 +7,8 @@
 import * as v from 'valibot';
 import { readSse } from './sse.js';
 
-const Text = v.looseObject({ text: v.optional(v.string()) });
-const Item = v.looseObject({
+const Text = v.object({ text: v.optional(v.string()) });
+const Item = v.object({
   id: v.string(),
   type: v.string(),
   content: v.optional(v.array(v.unknown())),
@@ -16,35 +16,35 @@ const Item = v.looseObject({
   name: v.optional(v.string()),
   arguments: v.optional(v.unknown()),
 });
-const ItemEvent = <T extends string>(type: T) => v.looseObject({ type: v.literal(type), item: Item });
+const ItemEvent = <T extends string>(type: T) => v.object({ type: v.literal(type), item: Item });
 
 /** The stream events the lite renderer acts on (chatkit-protocol.md §3). */
 export const StreamEvent = v.variant('type', [
-  v.looseObject({ type: v.literal('thread.created'), thread: v.looseObject({ id: v.string() }) }),
+  v.object({ type: v.literal('thread.created'), thread: v.object({ id: v.string() }) }),
   ItemEvent('thread.item.added'),
   ItemEvent('thread.item.done'),
   ItemEvent('thread.item.replaced'),
-  v.looseObject({ type: v.literal('thread.item.removed'), item_id: v.string() }),
-  v.looseObject({
+  v.object({ type: v.literal('thread.item.removed'), item_id: v.string() }),
+  v.object({
     type: v.literal('thread.item.updated'),
     item_id: v.string(),
-    update: v.looseObject({
+    update: v.object({
       type: v.string(),
       content_index: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99))),
       delta: v.optional(v.string()),
       content: v.optional(Text),
     }),
   }),
-  v.looseObject({ type: v.literal('stream_options'), stream_options: v.looseObject({ allow_cancel: v.optional(v.boolean()) }) }),
-  v.looseObject({ type: v.literal('progress_update'), text: v.string() }),
-  v.looseObject({ type: v.literal('client_effect'), name: v.string(), data: v.optional(v.unknown()) }),
-  v.looseObject({
+  v.object({ type: v.literal('stream_options'), stream_options: v.object({ allow_cancel: v.optional(v.boolean()) }) }),
+  v.object({ type: v.literal('progress_update'), text: v.string() }),
+  v.object({ type: v.literal('client_effect'), name: v.string(), data: v.optional(v.unknown()) }),
+  v.object({
     type: v.literal('error'),
     code: v.optional(v.string()),
     message: v.optional(v.string()),
     allow_retry: v.optional(v.boolean()),
   }),
-  v.looseObject({ type: v.literal('notice'), level: v.optional(v.string()), message: v.string(), title: v.optional(v.string()) }),
+  v.object({ type: v.literal('notice'), level: v.optional(v.string()), message: v.string(), title: v.optional(v.string()) }),
 ]);
 export type StreamEvent = v.InferOutput<typeof StreamEvent>;
 export type StreamItem = v.InferOutput<typeof Item>;
