@@ -16,6 +16,7 @@ export type {
 export { CustomStreamError, RequestError, StreamError } from './chatkit/errors.js';
 export { monotonicNow, newId, newItemId, newThreadId } from './chatkit/ids.js';
 export { sleep, streamAssistantMessage, userText, wordChunks } from './chatkit/stream-helpers.js';
+export { diffWidget, streamWidget, type WidgetRoot } from './chatkit/widgets.js';
 export type * from './chatkit/types.js';
 export type { Responder, ResponderContext } from './responders/responder.js';
 export { EchoResponder } from './responders/echo.js';

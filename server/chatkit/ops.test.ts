@@ -420,3 +420,33 @@ describe('responder context', () => {
     assert.ok(text && text.type === 'thread.item.done' && text.item.type === 'assistant_message' && text.item.content[0]!.text === 'ok');
   });
 });
+
+describe('ids', () => {
+  it('uses the store id generators when present (test_custom_id_generators_on_server)', async () => {
+    class SequentialStore extends MemoryStore {
+      #n = 0;
+      generateThreadId(): string {
+        return `thread-${++this.#n}`;
+      }
+      generateItemId(type: string): string {
+        return `${type}-${++this.#n}`;
+      }
+    }
+    const store = new SequentialStore();
+    const app = createApp({ responder: new EchoResponder(), store });
+    const answer = await post(app, createThread('hi'), USER);
+    const threadId = createdThreadId(answer);
+    assert.equal(threadId, 'thread-1');
+    const items = (await store.loadItems(threadId, { limit: 10, order: 'asc' })).data;
+    assert.deepEqual(items.map((i) => i.id), ['user_message-2', 'assistant_message-3']);
+  });
+
+  it('defaults to <prefix>_<16 hex> ids', async () => {
+    const { app, store } = echoApp();
+    const threadId = await newThread(app, '/tool x {}');
+    assert.match(threadId, /^thr_[0-9a-f]{16}$/);
+    const ids = (await store.loadItems(threadId, { limit: 10, order: 'asc' })).data.map((i) => i.id);
+    assert.match(ids[0]!, /^msg_[0-9a-f]{16}$/);
+    assert.match(ids[1]!, /^tc_[0-9a-f]{16}$/);
+  });
+});

@@ -12,7 +12,7 @@ import { runPipeline, toErrorEvent } from './pipeline.js';
 import { pageQuery, parseRequest, STREAMING_OPS, type ChatKitRequest, type OpParams, type UserMessageInput } from './requests.js';
 import { isHiddenItem, toWireAttachment, toWireItem, toWirePage, toWireThread } from './serialize.js';
 import { applyStructuredInput } from './structured-input.js';
-import type { Attachment, ClientToolCallItem, ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem, WidgetItem } from './types.js';
+import type { Attachment, ClientToolCallItem, ThreadItem, ThreadItemType, ThreadMetadata, ThreadStreamEvent, UserMessageItem, WidgetItem } from './types.js';
 
 export interface ChatKitServerOptions {
   responder: Responder;
@@ -43,8 +43,15 @@ export class ChatKitServer {
   /** Threads with a stream in progress: one stream per thread at a time. */
   readonly #busy = new Set<string>();
 
+  /** Ids come from the store when it has its own scheme (chatkit-python's Store.generate_*_id). */
+  readonly #newThreadId: () => string;
+  readonly #newItemId: (type: ThreadItemType) => string;
+
   constructor(options: ChatKitServerOptions) {
     this.#o = options;
+    const { store } = options;
+    this.#newThreadId = store.generateThreadId ? () => store.generateThreadId!() : newThreadId;
+    this.#newItemId = store.generateItemId ? (type) => store.generateItemId!(type) : newItemId;
     this.#log = options.log ?? ((message, error) => console.error(`[chatkit] ${message}:`, error));
   }
 
@@ -155,7 +162,7 @@ export class ChatKitServer {
     switch (request.type) {
       case 'threads.create': {
         const now = monotonicNow();
-        const thread: ThreadMetadata = { id: newThreadId(), owner: ctx.user, created_at: now, status: { type: 'active' }, metadata: {} };
+        const thread: ThreadMetadata = { id: this.#newThreadId(), owner: ctx.user, created_at: now, status: { type: 'active' }, metadata: {} };
         const attachments = await this.#attachmentsOf(request.params.input, ctx);
         return this.#stream(thread, ctx, (signal) => this.#userTurn(thread, request.params.input, attachments, ctx, signal, true));
       }
@@ -226,7 +233,7 @@ export class ChatKitServer {
     for (const attachment of linked) await store.saveAttachment?.(attachment, ctx.user);
     const item: UserMessageItem = {
       type: 'user_message',
-      id: newItemId('user_message'),
+      id: this.#newItemId('user_message'),
       thread_id: thread.id,
       created_at: monotonicNow(),
       content: input.content,
@@ -269,7 +276,7 @@ export class ChatKitServer {
       signal,
       allowCancel: this.#o.allowCancel ?? true,
       now: monotonicNow,
-      newItemId,
+      newItemId: this.#newItemId,
       log: this.#log,
     });
   }
@@ -334,7 +341,7 @@ export class ChatKitServer {
       ...(ctx.locale ? { locale: ctx.locale } : {}),
       signal,
       history: () => this.#allItems(thread.id),
-      newItemId,
+      newItemId: this.#newItemId,
       now: monotonicNow,
     };
   }

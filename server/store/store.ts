@@ -3,7 +3,7 @@
  * `resolveUser` derived); a thread another owner asks for does not exist as far as they can tell.
  * Items are addressed by thread id only: callers check thread ownership first.
  */
-import type { Attachment, Page, ThreadItem, ThreadMetadata } from '../chatkit/types.js';
+import type { Attachment, Page, ThreadItem, ThreadItemType, ThreadMetadata } from '../chatkit/types.js';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -15,6 +15,10 @@ export interface PageQuery {
 }
 
 export interface Store {
+  /** Optional id schemes (e.g. database keys); default `thr_<hex>` and `msg_`/`tc_`/...`_<hex>`. */
+  generateThreadId?(): string;
+  generateItemId?(type: ThreadItemType): string;
+
   /** The thread, or `undefined` when it does not exist or belongs to someone else. */
   loadThread(threadId: string, owner: string): Promise<ThreadMetadata | undefined>;
   /** Inserts or replaces a thread (keyed by id; the owner is part of the record). */
