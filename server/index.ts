@@ -4,6 +4,8 @@
  */
 export { createApp, anonymousClientUser, CLIENT_ID_HEADER, type AppOptions } from './app.js';
 export { ChatKitServer, type ChatKitServerOptions, type ProcessResult } from './chatkit/server.js';
+export { chatkitRoute, errorBody, type ChatKitRouteOptions, type ResolveUser } from './chatkit/http-route.js';
+export { sseResponse, SSE_HEADERS } from './chatkit/sse.js';
 export type {
   ActionHandlers,
   AttachmentStore,

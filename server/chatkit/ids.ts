@@ -29,11 +29,16 @@ export const newThreadId = (): string => newId('thr');
 export const newItemId = (type: ThreadItemType): string => newId(ITEM_PREFIX[type]);
 export const newAttachmentId = (): string => newId('atc');
 
-let lastStamp = 0;
+let lastMicros = 0;
 
-/** An ISO-8601 timestamp strictly later than every earlier one returned in this process. */
+/**
+ * An ISO-8601 UTC timestamp strictly later than every earlier one returned in this process,
+ * with microseconds like chatkit-python's (`2026-11-25T05:35:10.267733Z`). Fixed width, so
+ * string order is time order; a microsecond counter keeps stamps distinct within a millisecond.
+ */
 export function monotonicNow(): string {
-  const t = Math.max(Date.now(), lastStamp + 1);
-  lastStamp = t;
-  return new Date(t).toISOString();
+  const micros = Math.max(Date.now() * 1000, lastMicros + 1);
+  lastMicros = micros;
+  const iso = new Date(Math.floor(micros / 1000)).toISOString();
+  return `${iso.slice(0, -1)}${String(micros % 1000).padStart(3, '0')}Z`;
 }

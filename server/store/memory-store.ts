@@ -13,6 +13,8 @@ interface ThreadRecord {
 
 export class MemoryStore implements Store {
   readonly #threads = new Map<string, ThreadRecord>();
+  /** Thread ids per owner, so listing does not scan everyone's threads. */
+  readonly #byOwner = new Map<string, Set<string>>();
   readonly #attachments = new Map<string, { owner: string; attachment: Attachment }>();
 
   async loadThread(threadId: string, owner: string): Promise<ThreadMetadata | undefined> {
@@ -22,20 +24,25 @@ export class MemoryStore implements Store {
 
   async saveThread(thread: ThreadMetadata): Promise<void> {
     const record = this.#threads.get(thread.id);
+    if (record && record.thread.owner !== thread.owner) this.#byOwner.get(record.thread.owner)?.delete(thread.id);
     if (record) record.thread = structuredClone(thread);
     else this.#threads.set(thread.id, { thread: structuredClone(thread), items: [] });
+    let owned = this.#byOwner.get(thread.owner);
+    if (!owned) this.#byOwner.set(thread.owner, (owned = new Set()));
+    owned.add(thread.id);
   }
 
   async loadThreads(owner: string, query: PageQuery): Promise<Page<ThreadMetadata>> {
-    const owned = [...this.#threads.values()]
-      .filter((record) => record.thread.owner === owner)
-      .map((record) => record.thread)
+    const owned = [...(this.#byOwner.get(owner) ?? [])]
+      .map((id) => this.#threads.get(id)!.thread)
       .sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
     return structuredClone(paginate(owned, query));
   }
 
   async deleteThread(threadId: string, owner: string): Promise<void> {
-    if (this.#threads.get(threadId)?.thread.owner === owner) this.#threads.delete(threadId);
+    if (this.#threads.get(threadId)?.thread.owner !== owner) return;
+    this.#threads.delete(threadId);
+    this.#byOwner.get(owner)?.delete(threadId);
   }
 
   async loadItems(threadId: string, query: PageQuery): Promise<Page<ThreadItem>> {
