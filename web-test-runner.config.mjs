@@ -15,6 +15,7 @@ register({ tsconfig: './tsconfig.server.json' });
 const { serve } = await import('@hono/node-server');
 const { createApp } = await import('./server/app.ts');
 const { EchoResponder } = await import('./server/responders/echo.ts');
+const { AnalystResponder } = await import('./server/responders/analyst/analyst.ts');
 
 /** Starts an app on 127.0.0.1:<random>; the server is closed when the runner exits. */
 async function startServer(options = {}) {
@@ -28,10 +29,13 @@ async function startServer(options = {}) {
 }
 const secret = () => crypto.getRandomValues(new Uint8Array(32));
 /** URL prefix -> server origin. `/api/*` is the plain app (anonymous client ids); the two
- * `/secure-*` apps require session tokens, with different secrets (a token of one is a 401 at the other). */
+ * `/secure-*` apps require session tokens, with different secrets (a token of one is a 401 at the other);
+ * `/analyst` answers with the offline analyst. */
 const upstreams = [
   ['/secure-a', await startServer({ session: { secret: secret(), ttlSeconds: 2, requireSession: true } })],
   ['/secure-b', await startServer({ session: { secret: secret(), requireSession: true } })],
+  // The built-in analyst, slowed down so its progress line is visible while it streams.
+  ['/analyst', await startServer({ responder: new AnalystResponder({ chunkDelayMs: 30 }) })],
   ['', await startServer()],
 ];
 

@@ -129,7 +129,8 @@ export class Conversation {
           const message = this.#message(item.id);
           message.parts = parts;
           message.streaming = event.type === 'thread.item.added';
-          this.progress = '';
+          // The progress line stays up until the answer has text to show.
+          if (parts.some(Boolean)) this.progress = '';
         }
         break;
       }
@@ -141,6 +142,7 @@ export class Conversation {
         const message = this.messages.find((m) => m.id === event.item_id);
         const i = update.content_index ?? 0;
         if (!message) break;
+        this.progress = '';
         if (update.type.endsWith('.text_delta')) message.parts[i] = (message.parts[i] ?? '') + (update.delta ?? '');
         else if (update.type.endsWith('.content_part.added') || update.type.endsWith('.content_part.done'))
           message.parts[i] = update.content?.text ?? '';
