@@ -57,9 +57,9 @@ export class LiteRenderer implements Renderer, ReactiveController {
 
   render() {
     const c = this.conversation;
-    const { greeting, placeholder } = this.host;
+    const { greeting, placeholder, locale } = this.host;
     const prompts = this.host.prompts.map(promptParts);
-    return html`<div part="lite" class="lite">
+    return html`<div part="lite" class="lite" lang=${locale || nothing}>
       <div part="header" class="header">
         <button part="new-thread-button" type="button" @click=${() => this.newThread()}>New thread</button>
       </div>
