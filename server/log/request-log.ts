@@ -23,7 +23,7 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     const debug = logger.enabled('debug');
-    const body = captureRequestBody(c);
+    const body = captureRequestBody(c, debug ? DEBUG_CAPTURE_LIMIT : INFO_CAPTURE_LIMIT);
     await next();
 
     const request = readChatKitRequest(body(), debug);
@@ -86,8 +86,13 @@ interface ChatKitRequestInfo {
   debug?: LogFields;
 }
 
-/** Bytes of a request body kept for the log; larger bodies are only regex-scanned for type and thread. */
-const CAPTURE_LIMIT = 256 * 1024;
+/**
+ * Bytes of a request body kept for the log. At info level only the op and thread are read
+ * (from the start of the body, where clients put them); at debug level the whole body is parsed
+ * for the user's text and the chart context, and bigger bodies fall back to the info view.
+ */
+const INFO_CAPTURE_LIMIT = 16 * 1024;
+const DEBUG_CAPTURE_LIMIT = 256 * 1024;
 
 interface CapturedBody {
   bytes: Uint8Array;
@@ -95,28 +100,28 @@ interface CapturedBody {
 }
 
 /**
- * Copies the request body as the handler reads it (up to CAPTURE_LIMIT), without reading
+ * Copies the request body as the handler reads it (up to `limit` bytes), without reading
  * anything itself: a body the handler never read (refused before it) is not read here either.
  */
-function captureRequestBody(c: Context): () => CapturedBody | undefined {
+function captureRequestBody(c: Context, limit: number): () => CapturedBody | undefined {
   const raw = c.req.raw;
   if (!raw.body || c.req.method === 'GET' || c.req.method === 'HEAD') return () => undefined;
   const chunks: Uint8Array[] = [];
   let kept = 0;
+  let total = 0;
   let complete = false;
   const tapped = tapBody(raw.body, {
     chunk: (bytes) => {
-      if (kept < CAPTURE_LIMIT) {
-        const part = bytes.slice(0, CAPTURE_LIMIT - kept);
+      total += bytes.byteLength;
+      if (kept < limit) {
+        const part = bytes.slice(0, limit - kept);
         chunks.push(part);
         kept += part.byteLength;
-      } else {
-        kept = CAPTURE_LIMIT + 1;
       }
       return bytes;
     },
     end: (outcome) => {
-      complete = outcome === 'done' && kept <= CAPTURE_LIMIT;
+      complete = outcome === 'done' && total === kept;
     },
   });
   // Same URL, headers and abort signal; only the body now flows through the tap.
@@ -137,8 +142,9 @@ function captureRequestBody(c: Context): () => CapturedBody | undefined {
 function readChatKitRequest(captured: CapturedBody | undefined, debug: boolean): ChatKitRequestInfo {
   if (!captured) return {};
   const text = new TextDecoder().decode(captured.bytes);
-  if (!captured.complete) {
-    // Too big to keep whole: take the op and thread from the text (best effort).
+  if (!captured.complete || !debug) {
+    // Only the op and thread are needed: read them from the text instead of parsing it all.
+    // The op pattern needs a dot, so nested `"type":"input_text"` values never match.
     const info: ChatKitRequestInfo = {};
     const type = /"type"\s*:\s*"((?:threads|items|attachments|input)\.[a-z_.]{1,48})"/.exec(text)?.[1];
     const threadId = /"thread_id"\s*:\s*"([A-Za-z0-9_-]{1,128})"/.exec(text)?.[1];

@@ -14,6 +14,8 @@ const VERSION = 1;
 /** Far above any real token; caps the work an attacker can make us do per request. */
 export const MAX_TOKEN_LENGTH = 2048;
 export const DEFAULT_TOKEN_TTL_SECONDS = 15 * 60;
+/** Authentic tokens remembered (each is under 300 bytes, so this stays around a few MB at most). */
+const VERIFIED_CACHE_LIMIT = 10_000;
 
 const ClaimsSchema = v.strictObject({
   v: v.literal(VERSION),
@@ -60,6 +62,9 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
   const now = options.now ?? Date.now;
   const key = crypto.subtle.importKey('raw', new Uint8Array(options.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   const encoder = new TextEncoder();
+  // A client sends the same token with every request: remember tokens already proven authentic
+  // (exact string → claims) so most requests skip the HMAC. Expiry is still checked every time.
+  const verified = new Map<string, TokenClaims>();
 
   return {
     ttlSeconds,
@@ -71,6 +76,12 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
     },
     async verify(token) {
       if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'malformed' };
+      const known = verified.get(token);
+      if (known) {
+        if (known.exp > nowSeconds(now)) return { ok: true, claims: known };
+        verified.delete(token);
+        return { ok: false, reason: 'expired', claims: known };
+      }
       const parts = token.split('.');
       if (parts.length !== 3 || parts[0] !== PREFIX) return { ok: false, reason: 'malformed' };
       const [, payload = '', signaturePart = ''] = parts;
@@ -90,6 +101,8 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
       const claims = v.safeParse(ClaimsSchema, parsed);
       if (!claims.success || claims.output.exp <= claims.output.iat) return { ok: false, reason: 'malformed' };
       if (claims.output.exp <= nowSeconds(now)) return { ok: false, reason: 'expired', claims: claims.output };
+      if (verified.size >= VERIFIED_CACHE_LIMIT) verified.clear();
+      verified.set(token, claims.output);
       return { ok: true, claims: claims.output };
     },
   };
