@@ -15,6 +15,35 @@ async function chat(apiUrl: string, sessionUrl?: string) {
 
 const route = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
 
+describe('client id', () => {
+  it('falls back to one in-memory id per page when storage is blocked', async () => {
+    const own = Object.getOwnPropertyDescriptor(window, 'localStorage');
+    const proto = Object.getOwnPropertyDescriptor(Window.prototype, 'localStorage');
+    const stored = localStorage.getItem('chart-chat:client-id');
+    // As in a sandboxed iframe or with third-party storage blocked.
+    Object.defineProperty(window, 'localStorage', {
+      configurable: true,
+      get() {
+        throw new DOMException('blocked', 'SecurityError');
+      },
+    });
+    try {
+      const el = await chat('/api/chatkit');
+      await el.sendMessage('one');
+      await el.sendMessage('two');
+      const ids = (await seenRequests()).map((r) => r.headers['x-chart-chat-client']);
+      expect(ids).to.have.length(2);
+      expect(ids[0]).to.match(/^[0-9a-f]{32}$/);
+      expect(ids[1]).to.equal(ids[0]);
+      expect(ids[0]).to.not.equal(stored);
+    } finally {
+      if (own) Object.defineProperty(window, 'localStorage', own);
+      else delete (window as { localStorage?: Storage }).localStorage;
+      if (proto) expect(localStorage).to.be.instanceOf(Storage);
+    }
+  });
+});
+
 describe('session tokens', () => {
   it('a server that requires sessions refuses the element without session-url', async () => {
     const el = await chat('/secure-a/api/chatkit');
