@@ -24,3 +24,7 @@ export type { Responder, ResponderContext } from './responders/responder.js';
 export { EchoResponder } from './responders/echo.js';
 export { MemoryStore } from './store/memory-store.js';
 export { paginate, type PageQuery, type SortOrder, type Store } from './store/store.js';
+// Responders and env configuration, so a deployment can do what `npm start` does (README "Deploying").
+export { AnalystResponder, OpenAIResponder, DEFAULT_MODEL, createResponderFromEnv, extractTextCommands, TextCommandExtractor } from './responders/index.js';
+export type { AnalystOptions, OpenAIResponderOptions, ResponderEnv } from './responders/index.js';
+export { securityOptionsFromEnv, type EnvSecurityConfig } from './security/env-config.js';
