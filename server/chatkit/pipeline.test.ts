@@ -266,7 +266,7 @@ describe('pipeline: cancellation (consumer stops reading)', () => {
   it('aborts the responder signal and stops iterating the responder', async () => {
     let signal: AbortSignal | undefined;
     let finalized = false;
-    const { items } = await cancelAfter(async function* (thread, _input, ctx) {
+    const { items } = await cancelAfter(async function* (_thread, _input, ctx) {
       signal = ctx.signal;
       try {
         for (let i = 0; ; i++) {

@@ -6,13 +6,16 @@
 import type { Responder, ResponderContext } from '../responders/responder.js';
 import type { Store } from '../store/store.js';
 import type { ActionHandlers, AttachmentStore, FeedbackHandler, RequestContext, Transcriber } from './context.js';
+import { fail, lazy, prepend, single } from './async-iter.js';
 import { RequestError, StreamError, notFound, notSupported } from './errors.js';
 import { monotonicNow, newItemId, newThreadId } from './ids.js';
-import { runPipeline, toErrorEvent } from './pipeline.js';
+import { runPipeline } from './pipeline.js';
 import { pageQuery, parseRequest, STREAMING_OPS, type ChatKitRequest, type OpParams, type UserMessageInput } from './requests.js';
 import { isHiddenItem, toWireAttachment, toWireItem, toWirePage, toWireThread } from './serialize.js';
 import { applyStructuredInput } from './structured-input.js';
-import type { Attachment, ClientToolCallItem, ThreadItem, ThreadItemType, ThreadMetadata, ThreadStreamEvent, UserMessageItem, WidgetItem } from './types.js';
+import { ThreadAccess } from './thread-access.js';
+import { threadBusy, ThreadStreams } from './thread-streams.js';
+import type { Attachment, ClientToolCallItem, ThreadItemType, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from './types.js';
 
 export interface ChatKitServerOptions {
   responder: Responder;
@@ -34,14 +37,12 @@ export type ProcessResult =
 
 /** Items a thread page returns with `threads.get_by_id`, oldest first (chatkit-python). */
 const THREAD_ITEMS_PAGE = 20;
-/** How far back pending client tool calls are looked for and cleaned up. */
-const RECENT_ITEMS = 20;
 
 export class ChatKitServer {
   readonly #o: ChatKitServerOptions;
   readonly #log: (message: string, error: unknown) => void;
-  /** Threads with a stream in progress: one stream per thread at a time. */
-  readonly #busy = new Set<string>();
+  readonly #streams: ThreadStreams;
+  readonly #access: ThreadAccess;
 
   /** Ids come from the store when it has its own scheme (chatkit-python's Store.generate_*_id). */
   readonly #newThreadId: () => string;
@@ -53,6 +54,8 @@ export class ChatKitServer {
     this.#newThreadId = store.generateThreadId ? () => store.generateThreadId!() : newThreadId;
     this.#newItemId = store.generateItemId ? (type) => store.generateItemId!(type) : newItemId;
     this.#log = options.log ?? ((message, error) => console.error(`[chatkit] ${message}:`, error));
+    this.#streams = new ThreadStreams(this.#log);
+    this.#access = new ThreadAccess(options.store, options.attachments !== undefined);
   }
 
   get store(): Store {
@@ -61,7 +64,7 @@ export class ChatKitServer {
 
   /** True while a stream runs on the thread (another streaming request gets 409 thread_busy). */
   isBusy(threadId: string): boolean {
-    return this.#busy.has(threadId);
+    return this.#streams.isBusy(threadId);
   }
 
   async process(body: unknown, ctx: RequestContext): Promise<ProcessResult> {
@@ -82,7 +85,7 @@ export class ChatKitServer {
     const { store } = this.#o;
     switch (request.type) {
       case 'threads.get_by_id': {
-        const thread = await this.#thread(request.params.thread_id, ctx);
+        const thread = await this.#access.thread(request.params.thread_id, ctx);
         const items = await store.loadItems(thread.id, { limit: THREAD_ITEMS_PAGE, order: 'asc' });
         return toWireThread(thread, items);
       }
@@ -91,24 +94,24 @@ export class ChatKitServer {
         return toWirePage(page, (thread) => toWireThread(thread));
       }
       case 'threads.update': {
-        const thread = await this.#thread(request.params.thread_id, ctx);
+        const thread = await this.#access.thread(request.params.thread_id, ctx);
         thread.title = request.params.title;
         await store.saveThread(thread);
         return toWireThread(thread);
       }
       case 'threads.delete': {
-        const thread = await this.#thread(request.params.thread_id, ctx);
-        if (this.#busy.has(thread.id)) throw busy();
+        const thread = await this.#access.thread(request.params.thread_id, ctx);
+        if (this.#streams.isBusy(thread.id)) throw threadBusy();
         await store.deleteThread(thread.id, ctx.user);
         return {};
       }
       case 'items.list': {
-        const thread = await this.#thread(request.params.thread_id, ctx);
+        const thread = await this.#access.thread(request.params.thread_id, ctx);
         const page = await store.loadItems(thread.id, pageQuery(request.params));
         return toWirePage({ ...page, data: page.data.filter((item) => !isHiddenItem(item)) }, toWireItem);
       }
       case 'items.feedback': {
-        const thread = await this.#thread(request.params.thread_id, ctx);
+        const thread = await this.#access.thread(request.params.thread_id, ctx);
         await this.#o.feedback?.(thread.id, request.params.item_ids, request.params.kind, ctx);
         return {};
       }
@@ -145,8 +148,8 @@ export class ChatKitServer {
 
   async #syncAction(params: OpParams<'threads.sync_custom_action'>, ctx: RequestContext): Promise<unknown> {
     const syncAction = this.#o.actions?.syncAction;
-    const thread = await this.#thread(params.thread_id, ctx);
-    const sender = await this.#sender(thread, params.item_id);
+    const thread = await this.#access.thread(params.thread_id, ctx);
+    const sender = await this.#access.sender(thread, params.item_id);
     if (!syncAction) throw notSupported('threads.sync_custom_action');
     if (sender === 'not_a_widget') throw new RequestError(400, 'invalid_request', 'params.item_id: the item is not a widget');
     const controller = new AbortController();
@@ -163,17 +166,17 @@ export class ChatKitServer {
       case 'threads.create': {
         const now = monotonicNow();
         const thread: ThreadMetadata = { id: this.#newThreadId(), owner: ctx.user, created_at: now, status: { type: 'active' }, metadata: {} };
-        const attachments = await this.#attachmentsOf(request.params.input, ctx);
+        const attachments = await this.#access.attachmentsOf(request.params.input, ctx);
         return this.#stream(thread, ctx, (signal) => this.#userTurn(thread, request.params.input, attachments, ctx, signal, true));
       }
       case 'threads.add_user_message': {
         const thread = await this.#openThread(request.params.thread_id, ctx);
-        const attachments = await this.#attachmentsOf(request.params.input, ctx);
+        const attachments = await this.#access.attachmentsOf(request.params.input, ctx);
         return this.#stream(thread, ctx, (signal) => this.#userTurn(thread, request.params.input, attachments, ctx, signal, false));
       }
       case 'threads.add_client_tool_output': {
         const thread = await this.#openThread(request.params.thread_id, ctx);
-        const call = await this.#pendingToolCall(thread.id);
+        const call = await this.#access.pendingToolCall(thread.id);
         if (!call) throw new RequestError(409, 'no_pending_tool_call', 'the thread has no pending client tool call');
         const result = request.params.result;
         return this.#stream(thread, ctx, (signal) => this.#toolOutput(thread, call, result, ctx, signal));
@@ -181,8 +184,7 @@ export class ChatKitServer {
       case 'threads.add_structured_input': {
         const { thread_id, item_id, input } = request.params;
         const thread = await this.#openThread(thread_id, ctx);
-        const item = await this.#o.store.loadItem(thread.id, item_id);
-        if (!item) throw notFound('item');
+        const item = await this.#access.item(thread, item_id);
         if (item.type !== 'structured_input') throw new RequestError(400, 'invalid_request', 'params.item_id: the item is not a structured input');
         if (item.status !== 'pending') throw new RequestError(409, 'not_pending', 'the structured input was already answered');
         const answered = applyStructuredInput(item, input);
@@ -193,15 +195,14 @@ export class ChatKitServer {
       case 'threads.retry_after_item': {
         const { thread_id, item_id } = request.params;
         const thread = await this.#openThread(thread_id, ctx);
-        const item = await this.#o.store.loadItem(thread.id, item_id);
-        if (!item) throw notFound('item');
+        const item = await this.#access.item(thread, item_id);
         if (item.type !== 'user_message') throw new RequestError(400, 'invalid_retry_target', 'params.item_id: only a user message can be retried');
         return this.#stream(thread, ctx, (signal) => this.#retry(thread, item, ctx, signal));
       }
       case 'threads.custom_action': {
         const { thread_id, item_id, action } = request.params;
         const thread = await this.#openThread(thread_id, ctx);
-        const sender = await this.#sender(thread, item_id);
+        const sender = await this.#access.sender(thread, item_id);
         const handler = this.#o.actions?.action?.bind(this.#o.actions);
         return this.#stream(thread, ctx, (signal) => {
           // chatkit-python answers an action on a non-widget item with one bare error event.
@@ -242,20 +243,20 @@ export class ChatKitServer {
       inference_options: input.inference_options ?? {},
     };
     await store.addItem(thread.id, item);
-    await this.#cleanupPendingToolCalls(thread.id);
+    await this.#access.cleanupPendingToolCalls(thread.id);
     yield { type: 'thread.item.done', item };
     yield* this.#pipeline(thread, ctx, signal, (rctx) => this.#o.responder.respond(thread, item, rctx));
   }
 
   async *#toolOutput(thread: ThreadMetadata, call: ClientToolCallItem, result: unknown, ctx: RequestContext, signal: AbortSignal) {
     await this.#o.store.saveItem(thread.id, { ...call, status: 'completed', output: result });
-    await this.#cleanupPendingToolCalls(thread.id);
+    await this.#access.cleanupPendingToolCalls(thread.id);
     yield* this.#pipeline(thread, ctx, signal, (rctx) => this.#o.responder.respond(thread, null, rctx));
   }
 
   async *#retry(thread: ThreadMetadata, item: UserMessageItem, ctx: RequestContext, signal: AbortSignal) {
     // Everything after the retried message goes; the client trims its own view (no `removed` events).
-    const items = await this.#allItems(thread.id);
+    const items = await this.#access.allItems(thread.id);
     const index = items.findIndex((candidate) => candidate.id === item.id);
     for (const later of items.slice(index + 1)) await this.#o.store.deleteItem(thread.id, later.id);
     yield* this.#pipeline(thread, ctx, signal, (rctx) => this.#o.responder.respond(thread, item, rctx));
@@ -281,58 +282,23 @@ export class ChatKitServer {
     });
   }
 
-  /** Wraps an op's events: one stream per thread, disconnect → abort, failures → `error` event. */
+  /** Claims the thread for one stream (409 if busy) and ties it to the client's connection. */
   #stream(
     thread: ThreadMetadata,
     ctx: RequestContext,
-    build: (signal: AbortSignal) => AsyncGenerator<ThreadStreamEvent, void, undefined>,
+    build: (signal: AbortSignal) => AsyncIterable<ThreadStreamEvent>,
   ): ProcessResult {
-    if (this.#busy.has(thread.id)) throw busy();
-    this.#busy.add(thread.id);
-    const controller = new AbortController();
-    const abort = (): void => controller.abort();
-    if (ctx.signal?.aborted) abort();
-    else ctx.signal?.addEventListener('abort', abort, { once: true });
-    let released = false;
-    const release = (): void => {
-      if (released) return;
-      released = true;
-      this.#busy.delete(thread.id);
-      ctx.signal?.removeEventListener('abort', abort);
-    };
-    const log = this.#log;
-    const events = (async function* guarded(): AsyncGenerator<ThreadStreamEvent, void, undefined> {
-      try {
-        yield* build(controller.signal);
-      } catch (error) {
-        if (!controller.signal.aborted) yield toErrorEvent(error, log);
-      }
-    })();
-    const iterator: AsyncIterator<ThreadStreamEvent> = {
-      next: async () => {
-        try {
-          const step = await events.next();
-          if (step.done) release();
-          return step;
-        } catch (error) {
-          release();
-          throw error;
-        }
-      },
-      // The consumer stopped reading (client gone): cancel, let the pipeline save, then free the thread.
-      return: async () => {
-        abort();
-        try {
-          return await events.return(undefined);
-        } finally {
-          release();
-        }
-      },
-    };
-    return { kind: 'stream', events: { [Symbol.asyncIterator]: () => iterator } };
+    return { kind: 'stream', events: this.#streams.open(thread.id, ctx.signal, build) };
   }
 
   // ── helpers ──────────────────────────────────────────────────────────────────────────
+
+  /** An active thread of the caller with no stream in progress. */
+  async #openThread(threadId: string, ctx: RequestContext): Promise<ThreadMetadata> {
+    const thread = await this.#access.openThread(threadId, ctx);
+    if (this.#streams.isBusy(thread.id)) throw threadBusy();
+    return thread;
+  }
 
   #responderContext(thread: ThreadMetadata, ctx: RequestContext, signal: AbortSignal): ResponderContext {
     return {
@@ -340,92 +306,9 @@ export class ChatKitServer {
       ...(ctx.chartContext ? { chartContext: ctx.chartContext } : {}),
       ...(ctx.locale ? { locale: ctx.locale } : {}),
       signal,
-      history: () => this.#allItems(thread.id),
+      history: () => this.#access.allItems(thread.id),
       newItemId: this.#newItemId,
       now: monotonicNow,
     };
   }
-
-  /** The caller's thread, or 404 exactly as if it did not exist. */
-  async #thread(threadId: string, ctx: RequestContext): Promise<ThreadMetadata> {
-    const thread = await this.#o.store.loadThread(threadId, ctx.user);
-    if (!thread) throw notFound('thread');
-    return thread;
-  }
-
-  /** A thread that may take new work: `locked`/`closed` are enforced here, not just in the UI. */
-  async #openThread(threadId: string, ctx: RequestContext): Promise<ThreadMetadata> {
-    const thread = await this.#thread(threadId, ctx);
-    if (thread.status.type !== 'active') {
-      throw new RequestError(409, `thread_${thread.status.type}`, `the thread is ${thread.status.type}`);
-    }
-    if (this.#busy.has(thread.id)) throw busy();
-    return thread;
-  }
-
-  async #sender(thread: ThreadMetadata, itemId: string | undefined): Promise<WidgetItem | null | 'not_a_widget'> {
-    if (itemId === undefined) return null;
-    const item = await this.#o.store.loadItem(thread.id, itemId);
-    if (!item) throw notFound('item');
-    return item.type === 'widget' ? item : 'not_a_widget';
-  }
-
-  async #attachmentsOf(input: UserMessageInput, ctx: RequestContext): Promise<Attachment[]> {
-    if (input.attachments.length === 0) return [];
-    const load = this.#o.store.loadAttachment?.bind(this.#o.store);
-    if (!this.#o.attachments || !load) throw notSupported('attachments');
-    const found: Attachment[] = [];
-    for (const id of input.attachments) {
-      const attachment = await load(id, ctx.user);
-      if (!attachment) throw notFound('attachment');
-      found.push(attachment);
-    }
-    return found;
-  }
-
-  /** The newest visible item, if it is a pending client tool call (hidden context may follow it). */
-  async #pendingToolCall(threadId: string): Promise<ClientToolCallItem | undefined> {
-    const recent = await this.#o.store.loadItems(threadId, { limit: RECENT_ITEMS, order: 'desc' });
-    const newest = recent.data.find((item) => !isHiddenItem(item));
-    return newest?.type === 'client_tool_call' && newest.status === 'pending' ? newest : undefined;
-  }
-
-  /** Pending client tool calls that were never answered are dropped (chatkit-python does the same). */
-  async #cleanupPendingToolCalls(threadId: string): Promise<void> {
-    const recent = await this.#o.store.loadItems(threadId, { limit: RECENT_ITEMS, order: 'desc' });
-    for (const item of recent.data) {
-      if (item.type === 'client_tool_call' && item.status === 'pending') await this.#o.store.deleteItem(threadId, item.id);
-    }
-  }
-
-  async #allItems(threadId: string): Promise<ThreadItem[]> {
-    const all: ThreadItem[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.#o.store.loadItems(threadId, { limit: 100, order: 'asc', ...(after ? { after } : {}) });
-      all.push(...page.data);
-      if (!page.has_more || !page.after) return all;
-      after = page.after;
-    }
-  }
-}
-
-const busy = (): RequestError => new RequestError(409, 'thread_busy', 'a response is already streaming on this thread');
-
-async function* lazy<T>(make: () => AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
-  yield* make();
-}
-
-async function* prepend<T>(first: T, rest: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
-  yield first;
-  yield* rest;
-}
-
-async function* single<T>(event: T): AsyncGenerator<T, void, undefined> {
-  yield event;
-}
-
-// eslint-disable-next-line require-yield
-async function* fail(error: Error): AsyncGenerator<never, void, undefined> {
-  throw error;
 }
