@@ -1,0 +1,213 @@
+// The flow chart-chat exists for, end to end: the real `npm start` server (offline analyst), the
+// built demo page in Debian's Chromium, a user typing into <chart-chat>, the AI drawing on the chart.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { ChartCommand } from '../../sdk/contract/index.js';
+import { ask, recordChat } from './chat-page.js';
+import './demo-window.js';
+import { ensureBuilt, launchBrowser, ROOT, startServer, type RunningServer } from './harness.js';
+
+const OUT = join(ROOT, 'demo/e2e/out');
+const HOST_LINE = 'host-prev-close';
+
+type PriceLineCommand = Extract<ChartCommand, { type: 'price_line' }>;
+const priceLines = (commands: ChartCommand[]) => commands.filter((c): c is PriceLineCommand => c.type === 'price_line');
+
+let server: RunningServer;
+let browser: Browser;
+
+before(async () => {
+  ensureBuilt();
+  mkdirSync(OUT, { recursive: true });
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** What the chart itself shows: the adapter's state and the candle series' price lines. */
+function chartState(page: Page) {
+  return page.evaluate(() => {
+    const { handle, candles } = window.demo!;
+    const data = candles.data();
+    return {
+      market: handle.market,
+      drawings: handle.drawings.map(({ id, kind, source, price }) => ({ id, kind, source, price })),
+      lines: candles.priceLines().map((l) => ({ id: l.options().id, price: l.options().price, title: l.options().title })),
+      lastClose: data[data.length - 1]?.close,
+      bars: data.length,
+      picker: [document.querySelector<HTMLSelectElement>('#symbol')!.value, document.querySelector<HTMLSelectElement>('#timeframe')!.value],
+      context: (() => {
+        const c = window.demo!.chat.chartContext!;
+        return { symbol: c.symbol, timeframe: c.timeframe, lastPrice: c.lastPrice, bars: c.bars?.length, drawings: c.drawings?.map((d) => d.id) };
+      })(),
+    };
+  });
+}
+
+function sampleBars(symbol: string, timeframe: string): { close: number; low: number; high: number }[] {
+  return JSON.parse(readFileSync(join(ROOT, `demo/data/${symbol}-${timeframe}.json`), 'utf8')).bars;
+}
+
+describe('demo: the chart-chat flow in a real browser', () => {
+  it('answers about the chart, draws computed levels, switches market, clears only its own drawings, and stays on its origin', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const requests: string[] = [];
+    const problems: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    await recordChat(page);
+    try {
+      await page.goto(server.url);
+      await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+      await page.locator('chart-chat textarea').waitFor();
+
+      // 1. TSLA on 1D, "what chart is loaded?"
+      const tsla = sampleBars('TSLA', '1D');
+      let state = await chartState(page);
+      assert.deepEqual(state.picker, ['TSLA', '1D']);
+      assert.equal(state.lastClose, tsla.at(-1)!.close);
+      assert.deepEqual(state.lines.map((l) => [l.id, l.price]), [[HOST_LINE, tsla.at(-2)!.close]], 'only the host line at first');
+      const what = await ask(page, 'what chart is loaded?');
+      assert.match(what.text, /TSLA/);
+      assert.match(what.text, /\b1D\b/);
+
+      // 2. "draw support and resistance": the lines on the chart are the ones the analysis streamed.
+      const drawn = await ask(page, 'draw support and resistance');
+      const levels = priceLines(drawn.commands);
+      assert.ok(levels.length >= 2, `price lines streamed: ${JSON.stringify(drawn.commands)}`);
+      assert.ok(levels.some((l) => l.role === 'support') && levels.some((l) => l.role === 'resistance'), 'both roles');
+      const last = tsla.at(-1)!.close;
+      for (const l of levels) {
+        assert.ok(l.price >= Math.min(...tsla.map((b) => b.low)) && l.price <= Math.max(...tsla.map((b) => b.high)), `${l.price} inside the data`);
+        assert.ok(l.role === 'support' ? l.price <= last : l.role === 'resistance' ? l.price >= last : true, `${l.role} ${l.price} vs last ${last}`);
+      }
+      state = await chartState(page);
+      assert.deepEqual(
+        state.drawings.filter((d) => d.source === 'ai').map((d) => [d.id, d.kind, d.price]),
+        levels.map((l) => [l.id, 'price_line', l.price]),
+      );
+      assert.deepEqual(
+        state.lines.filter((l) => l.id !== HOST_LINE).map((l) => [l.id, l.price]),
+        levels.map((l) => [l.id, l.price]),
+      );
+      assert.ok(state.lines.some((l) => l.id === HOST_LINE));
+      assert.deepEqual(state.context.drawings, [HOST_LINE, ...levels.map((l) => l.id)], 'the context knows what is drawn');
+      assert.match(drawn.text, /support|resistance/i);
+      await page.screenshot({ path: join(OUT, 'flow-support-resistance.png') });
+
+      // 3. "switch to AAPL on 1h": the picker and the chart follow; the next answer names AAPL.
+      const switched = await ask(page, 'switch to AAPL on 1h');
+      assert.deepEqual(
+        switched.commands.map((c) => c.type),
+        ['set_symbol', 'set_timeframe'].filter((t) => switched.commands.some((c) => c.type === t)),
+      );
+      await page.waitForFunction(() => window.demo!.chat.chartContext?.symbol === 'AAPL' && window.demo!.chat.chartContext.timeframe === '1h');
+      const aapl = sampleBars('AAPL', '1h');
+      state = await chartState(page);
+      assert.deepEqual(state.picker, ['AAPL', '1h']);
+      assert.deepEqual(state.market, { symbol: 'AAPL', timeframe: '1h' });
+      assert.equal(state.lastClose, aapl.at(-1)!.close);
+      assert.equal(state.bars, aapl.length);
+      assert.equal(state.context.lastPrice, aapl.at(-1)!.close);
+      assert.deepEqual(state.drawings.map((d) => d.id), [HOST_LINE], "TSLA's AI levels went with TSLA");
+      const next = await ask(page, 'what chart is loaded?');
+      assert.match(next.text, /AAPL/);
+      assert.match(next.text, /\b1h\b/);
+
+      // 4. Draw on AAPL, then "clear the drawings": the AI's lines go, the host's line stays.
+      const aaplLevels = priceLines((await ask(page, 'draw support and resistance')).commands);
+      assert.ok(aaplLevels.length >= 2);
+      state = await chartState(page);
+      assert.equal(state.lines.length, aaplLevels.length + 1);
+      const cleared = await ask(page, 'clear the drawings');
+      assert.ok(cleared.commands.some((c) => c.type === 'clear'), JSON.stringify(cleared.commands));
+      state = await chartState(page);
+      assert.deepEqual(state.lines.map((l) => [l.id, l.price, l.title]), [[HOST_LINE, aapl.at(-2)!.close, 'Prev close']]);
+      assert.deepEqual(state.drawings, [{ id: HOST_LINE, kind: 'price_line', source: 'host', price: aapl.at(-2)!.close }]);
+      await page.screenshot({ path: join(OUT, 'flow-cleared.png') });
+
+      // The command log shows what arrived, as text.
+      const log = await page.locator('#command-log li').allInnerTexts();
+      assert.ok(log.some((l) => l.startsWith('clear')), log.join('\n'));
+      assert.ok(log.some((l) => l.startsWith('set_symbol AAPL')), log.join('\n'));
+
+      // 5. Network: every request went to the page's own origin.
+      const origin = new URL(server.url).origin;
+      const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
+      assert.deepEqual(foreign, []);
+      assert.ok(requests.some((u) => u.endsWith('/api/chatkit')), 'the chat went through our server');
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the README embed snippet works as written (demo/embed.html)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await recordChat(page);
+    try {
+      await page.goto(`${server.url}/demo/embed.html`);
+      await page.waitForFunction(() => (document.querySelector('chart-chat') as { chartContext?: { bars?: unknown[] } } | null)?.chartContext?.bars?.length === 300);
+      await page.locator('chart-chat textarea').waitFor();
+      const answer = await ask(page, 'draw support and resistance');
+      const levels = priceLines(answer.commands);
+      assert.ok(levels.length >= 2);
+      const drawn = await page.evaluate(() => (document.querySelector('chart-chat') as unknown as { chartContext: { drawings: { id: string; price?: number; source?: string }[] } }).chartContext.drawings);
+      assert.deepEqual(drawn.map((d) => [d.id, d.price, d.source]), levels.map((l) => [l.id, l.price, 'ai']));
+      await page.screenshot({ path: join(OUT, 'embed.png') });
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('lays out chart left and chat right, stacks them on a narrow screen, and switches to dark', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await page.goto(server.url);
+      await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+      const wide = { chart: (await page.locator('#chart').boundingBox())!, chat: (await page.locator('chart-chat').boundingBox())! };
+      assert.ok(wide.chat.x >= wide.chart.x + wide.chart.width, 'chat right of the chart');
+      await page.setViewportSize({ width: 600, height: 900 });
+      const narrow = { chart: (await page.locator('#chart').boundingBox())!, chat: (await page.locator('chart-chat').boundingBox())! };
+      assert.ok(narrow.chat.y >= narrow.chart.y + narrow.chart.height, 'chat below the chart');
+      await page.locator('#theme').click();
+      const dark = await page.evaluate(() => ({
+        page: document.documentElement.dataset.theme,
+        chat: window.demo!.chat.theme,
+        chart: (window.demo!.chart.options().layout.background as { color: string }).color,
+      }));
+      assert.deepEqual(dark, { page: 'dark', chat: 'dark', chart: '#11151c' });
+      await page.screenshot({ path: join(OUT, 'narrow-dark.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('npm start serves the page', () => {
+  it('GET /healthz answers 200 and / serves the demo page, its bundle and its data', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    assert.equal(health.status, 200);
+    const page = await fetch(`${server.url}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    const html = await page.text();
+    assert.match(html, /<chart-chat\b/);
+    assert.match(html, /src="\/dist\/demo\/main\.js"/);
+    const script = await fetch(`${server.url}/dist/demo/main.js`);
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get('content-type') ?? '', /javascript/);
+    const data = await fetch(`${server.url}/demo/data/TSLA-1D.json`);
+    assert.equal(data.status, 200);
+    assert.equal(((await data.json()) as { bars: unknown[] }).bars.length, 400);
+  });
+});

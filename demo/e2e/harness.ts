@@ -1,0 +1,93 @@
+/**
+ * End-to-end harness: the real `npm start` server (spawned as `node --import tsx server/main.ts`,
+ * PORT=0, no OpenAI key so the offline analyst answers) and Debian's Chromium via playwright-core.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Flags for Chromium as root in a closed network (toolchain.md §6); never --user-data-dir. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** What the pages load from dist/; built with rollup when missing or older than the sources. */
+const BUILT = ['dist/demo/main.js', 'dist/demo/lightweight-charts.js', 'dist/chart-chat.bundle.js', 'dist/chart-chat.lightweight-charts.js'];
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'e2e' && entry.name !== 'node_modules') newest = Math.max(newest, newestSource(path));
+    } else if (/\.ts$/.test(entry.name) && !entry.name.endsWith('.test.ts')) {
+      newest = Math.max(newest, statSync(join(ROOT, path)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+export function ensureBuilt(): void {
+  const sources = Math.max(newestSource('sdk'), newestSource('demo'));
+  const stale = BUILT.some((f) => !existsSync(join(ROOT, f)) || statSync(join(ROOT, f)).mtimeMs < sources);
+  if (stale) execFileSync(join(ROOT, 'node_modules/.bin/rollup'), ['-c'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface RunningServer {
+  url: string;
+  process: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `npm start`'s entry on a free port and resolves with the URL it prints. */
+export function startServer(): Promise<RunningServer> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1' };
+  delete env.OPENAI_API_KEY; // the offline analyst, whatever the developer's shell has
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`the server did not start within 30 s:\n${output}`));
+    }, 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /chart-chat listening on (http:\/\/\S+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({
+        url: match[1]!.replace('//localhost:', '//127.0.0.1:'),
+        process: child,
+        output: () => output,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${code}) before listening:\n${output}`));
+    });
+  });
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
