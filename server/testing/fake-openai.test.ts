@@ -80,4 +80,24 @@ describe('fake-openai with the real openai SDK', () => {
       return true;
     });
   });
+
+  it('answers a default turn when the queue is empty, and resets', async () => {
+    upstream.setDefault(turn.text('default'));
+    try {
+      const answers = await Promise.all(
+        [1, 2, 3].map(async () => {
+          let text = '';
+          for await (const e of await client.responses.create({ model: 'm', input: 'x', stream: true })) if (e.type === 'response.output_text.delta') text += e.delta;
+          return text;
+        }),
+      );
+      assert.deepEqual(answers, ['default', 'default', 'default']);
+    } finally {
+      upstream.setDefault(null);
+    }
+    upstream.enqueue(turn.text('queued'));
+    upstream.reset();
+    assert.equal(upstream.pending, 0);
+    assert.equal(upstream.requests.length, 0);
+  });
 });

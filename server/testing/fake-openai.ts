@@ -16,8 +16,9 @@
  *     upstream.requests[0].body.input                                     // what the SDK sent
  *     await upstream.close();
  *
- * Every `POST /v1/responses` takes the next queued turn (FIFO). With the queue empty it answers
- * HTTP 500 `{error: {code: "fake_openai_unscripted"}}`, so a test that under-scripts fails loudly.
+ * Every `POST /v1/responses` takes the next queued turn (FIFO). With the queue empty it answers the
+ * default turn if one is set (`setDefault`, for load tests), else HTTP 500
+ * `{error: {code: "fake_openai_unscripted"}}`, so a test that under-scripts fails loudly.
  * Streams are framed as OpenAI frames them: `event: <type>\ndata: <json>\n\n`, with increasing
  * `sequence_number`s, `response.created` first and `response.completed` (with the full output)
  * last unless the script ends otherwise. Other paths answer 404.
@@ -79,6 +80,10 @@ export interface FakeOpenAI {
   enqueue(...turns: TurnScript[]): void;
   /** Turns queued but not yet consumed. */
   readonly pending: number;
+  /** The turn answered when the queue is empty (for load tests); `null` (the default) answers HTTP 500. */
+  setDefault(turn: TurnScript | null): void;
+  /** Forgets recorded requests and queued turns (open streams carry on). */
+  reset(): void;
   /** Resolves when `count` requests have been received (already received ones count). */
   waitForRequests(count: number): Promise<void>;
   /** Resolves once the request at `index` has been aborted by its client. */
@@ -157,6 +162,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       else waiters.push({ check, resolve });
     });
   let responseCounter = 0;
+  let fallback: TurnScript | null = null;
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy());
@@ -192,7 +198,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       finished = true;
       return json(res, 404, errorBody('invalid_request_error', 'not_found', `fake-openai does not serve ${req.method} ${path}`));
     }
-    const script = queue.shift();
+    const script = queue.shift() ?? fallback ?? undefined;
     const next = typeof script === 'function' ? script(record) : script;
     if (!next) {
       finished = true;
@@ -218,6 +224,13 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     enqueue: (...turns) => void queue.push(...turns),
     get pending() {
       return queue.length;
+    },
+    setDefault: (turn) => {
+      fallback = turn;
+    },
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
     },
     waitForRequests: (count) => waitFor(() => requests.length >= count),
     waitForAbort: (index) => waitFor(() => requests[index]?.clientAborted === true),

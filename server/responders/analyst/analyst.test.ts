@@ -10,6 +10,8 @@ import { findLevels, findTrendline, highestHigh, lowestLow, recentSwing, compute
 import { barsFromPath } from '../../analysis/synthetic.js';
 import type { ThreadStreamEvent } from '../../chatkit/types.js';
 import { addMessage, createdThreadId, createThread, post } from '../../testing/chatkit-client.js';
+import { listen } from '../../testing/listen.js';
+import { readSse } from '../../testing/sse.js';
 import { assistantMessages, chartCommands, chartContext } from '../test-support.js';
 import { AnalystResponder } from './analyst.js';
 import { formatPrice } from './format.js';
@@ -186,5 +188,38 @@ describe('analyst through /api/chatkit', () => {
     assert.deepEqual(commands, []);
     const tooShort = await ask('draw a trendline', chartContext(RANGE.slice(0, 5)));
     assert.match(tooShort.text, /sent me 5 bars; I need at least 20/);
+  });
+
+  it('paces its chunks and stops when the client disconnects', async () => {
+    const server = await listen(createApp({ responder: new AnalystResponder({ chunkDelayMs: 40, wordsPerChunk: 1 }) }));
+    try {
+      const full = await ask('What chart is loaded?');
+      const controller = new AbortController();
+      const response = await fetch(`${server.url}/api/chatkit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(createThread('What chart is loaded?', { chart_context: chartContext(RANGE) })),
+        signal: controller.signal,
+      });
+      let threadId = '';
+      let deltas = 0;
+      for await (const event of readSse(response.body!)) {
+        if (event.type === 'thread.created') threadId = event.thread.id;
+        if (event.type === 'thread.item.updated' && event.update.type === 'assistant_message.content_part.text_delta' && ++deltas === 3) break;
+      }
+      controller.abort();
+      // The cancelled answer is saved as far as it got: a strict prefix of the full answer.
+      let saved: string | undefined;
+      for (let attempt = 0; attempt < 100 && saved === undefined; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const thread = await post(server.url, { type: 'threads.get_by_id', params: { thread_id: threadId } });
+        const items = (thread.json as { items: { data: { type: string; content?: { text: string }[] }[] } }).items.data;
+        saved = items.find((i) => i.type === 'assistant_message')?.content?.[0]?.text;
+      }
+      assert.ok(saved !== undefined && saved.length > 0, 'the partial answer was saved');
+      assert.ok(full.text.startsWith(saved) && saved.length < full.text.length / 2, `"${saved}" is an early prefix of the answer`);
+    } finally {
+      await server.close();
+    }
   });
 });
