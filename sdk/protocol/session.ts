@@ -26,39 +26,30 @@ const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b
 
 const SessionResponse = v.object({ token: v.pipe(v.string(), v.minLength(1)), expires_at: v.number() });
 
-/** Mints and caches session tokens; concurrent callers share one request. */
-export class Session {
-  #token?: string;
-  #refreshAt = 0;
-  #pending?: Promise<string>;
-
-  constructor(readonly url: string) {}
-
-  /** The current token, minting a new one when there is none, it is about to expire, or `force`. */
-  token(force = false): Promise<string> {
-    if (!force && this.#token && Date.now() < this.#refreshAt) return Promise.resolve(this.#token);
-    return (this.#pending ??= this.#mint().finally(() => (this.#pending = undefined)));
-  }
-
-  async #mint(): Promise<string> {
-    const res = await fetch(this.url, {
+/**
+ * Tokens from one session URL: cached until shortly before they expire, one request shared by
+ * concurrent callers, renewed on demand (`renew`, after a 401).
+ */
+export function sessionTokens(url: string): (renew?: boolean) => Promise<string> {
+  let token: string | undefined;
+  let refreshAt = 0;
+  let pending: Promise<string> | undefined;
+  const mint = async () => {
+    const res = await fetch(url, {
       method: 'POST',
       // The old token (if any) lets the server keep the same identity across a refresh.
-      headers: {
-        'Content-Type': 'application/json',
-        [CLIENT_HEADER]: clientId(),
-        ...(this.#token ? { Authorization: `Bearer ${this.#token}` } : {}),
-      },
+      headers: { 'Content-Type': 'application/json', [CLIENT_HEADER]: clientId(), ...(token && { Authorization: `Bearer ${token}` }) },
       body: '{}',
     });
-    if (!res.ok) throw new Error(`session request failed with HTTP ${res.status}`);
+    if (!res.ok) throw Error(`session request failed with HTTP ${res.status}`);
     const parsed = v.safeParse(SessionResponse, await res.json());
-    if (!parsed.success) throw new Error('session response is not {token, expires_at}');
-    const { token, expires_at } = parsed.output;
+    if (!parsed.success) throw Error('session response is not {token, expires_at}');
     const now = Date.now();
-    const lifetime = expires_at * 1000 - now;
+    const lifetime = parsed.output.expires_at * 1000 - now;
     // Refresh a little early: 30 s, or a fifth of the lifetime for short tokens.
-    this.#refreshAt = now + lifetime - Math.min(30_000, lifetime / 5);
-    return (this.#token = token);
-  }
+    refreshAt = now + lifetime - Math.min(30_000, lifetime / 5);
+    return (token = parsed.output.token);
+  };
+  return (renew) =>
+    !renew && token && Date.now() < refreshAt ? Promise.resolve(token) : (pending ??= mint().finally(() => (pending = undefined)));
 }

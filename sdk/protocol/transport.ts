@@ -5,7 +5,7 @@
  * session token once when the server answers 401.
  */
 import type { ChartContext } from '../contract/index.js';
-import { CLIENT_HEADER, Session, clientId } from './session.js';
+import { CLIENT_HEADER, clientId, sessionTokens } from './session.js';
 
 export interface TransportHost {
   /** `session-url`; when empty, no Authorization header is sent. */
@@ -17,10 +17,10 @@ export interface TransportHost {
 }
 
 export function createTransport(host: TransportHost): typeof fetch {
-  let session: Session | undefined;
+  let session: { url: string; token: (renew?: boolean) => Promise<string> } | undefined;
   return async (input, init = {}) => {
     const url = host.sessionUrl;
-    if (url && session?.url !== url) session = new Session(url);
+    if (url && session?.url !== url) session = { url, token: sessionTokens(url) };
     const body = withContext(init.body, host.validContext());
     const send = async (renew?: boolean) => {
       const headers = new Headers(init.headers);
