@@ -6,9 +6,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { apiTables, END, START } from '../docs/readme-api.js';
 import type { Browser } from 'playwright-core';
 import { EchoResponder } from '../server/responders/echo.js';
 import type { Listening } from '../server/testing/listen.js';
@@ -211,5 +212,70 @@ describe('script-tag bundles in Chromium', () => {
     const { errors, defined } = await chatOnce('/npm.html');
     assert.deepEqual(errors, []);
     assert.equal(defined.npm, true);
+  });
+});
+
+describe('README.md', () => {
+  const readme = readFileSync('README.md', 'utf8');
+
+  /** The fenced block of `lang` whose text includes `marker`. */
+  function block(lang: string, marker: string): string {
+    const found = [...readme.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!).find((b) => b.includes(marker));
+    assert.ok(found, `README has no \`\`\`${lang} block with ${marker}`);
+    return found;
+  }
+
+  test('the element API tables are the manifest (docs/readme-api.ts)', () => {
+    const manifest = JSON.parse(readFileSync(pkg.customElements, 'utf8'));
+    const generated = readme.slice(readme.indexOf(START) + START.length, readme.indexOf(END)).trim();
+    assert.equal(generated, apiTables(manifest).trim(), 'run: npm run build && node --import tsx docs/readme-api.ts');
+  });
+
+  test('the embed snippet is demo/embed.html (run by the e2e tests) but for the lightweight-charts URL', () => {
+    const snippet = block('html', 'connectLightweightCharts');
+    const page = readFileSync('demo/embed.html', 'utf8');
+    const tested = page.slice(page.indexOf('<!-- ▼ snippet -->') + 18, page.indexOf('<!-- ▲ snippet -->'));
+    const normalize = (html: string) =>
+      html
+        .replace(/"lightweight-charts":\s*"[^"]+"/, '"lightweight-charts": "<url>"')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join('\n');
+    assert.equal(normalize(snippet), normalize(tested));
+    assert.match(snippet, /"lightweight-charts": "https:\/\/cdn\.jsdelivr\.net\/npm\/lightweight-charts@5\.2\.1\/dist\/lightweight-charts\.standalone\.production\.mjs"/);
+    assert.ok(existsSync('node_modules/lightweight-charts/dist/lightweight-charts.standalone.production.mjs'), 'the CDN path names a file the package has');
+  });
+
+  test('the Node deployment snippet runs as written against chart-chat/server', async () => {
+    // Inside the package directory, so `chart-chat/server` resolves through the exports map.
+    const dir = join('dist', '.readme-check');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'server.mjs');
+    writeFileSync(file, block('js', "from 'chart-chat/server'"));
+    const child = spawn(process.execPath, [file], { env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d;
+          const m = /listening on (\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        child.stderr.on('data', (d: Buffer) => (out += d));
+        child.once('exit', (code) => reject(new Error(`server.mjs exited with ${code}: ${out}`)));
+        setTimeout(() => reject(new Error(`server.mjs did not start: ${out}`)), 15_000).unref();
+      });
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      assert.deepEqual(await health.json(), { ok: true });
+      const body = JSON.stringify({ type: 'threads.create', params: { input: { content: [{ type: 'input_text', text: 'what chart is loaded?' }], attachments: [], inference_options: {} } } });
+      const headers = { 'content-type': 'application/json', 'x-chart-chat-client': 'readme-check-0001' }; // the element's anonymous id
+      const chat = await fetch(`http://127.0.0.1:${port}/api/chatkit`, { method: 'POST', headers, body });
+      assert.equal(chat.status, 200);
+      assert.match(chat.headers.get('content-type') ?? '', /^text\/event-stream/);
+      assert.match(await chat.text(), /"type":"thread\.created"/);
+    } finally {
+      child.kill();
+    }
   });
 });
