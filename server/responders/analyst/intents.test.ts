@@ -47,6 +47,7 @@ const cases: [string, Intent[]][] = [
   ['hello', [{ kind: 'help' }]],
   ['what is the meaning of life', []],
   ['bake me a cake', []],
+  ['switch to ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ', []],
 ];
 
 describe('analyst intents', () => {

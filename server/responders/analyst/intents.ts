@@ -177,10 +177,10 @@ function parseTimeframe(original: string, text: string): string | null {
 /** "switch to AAPL", "load $msft", "change the symbol to btcusd", or a bare upper-case ticker after "to/on". */
 function parseSymbol(original: string, text: string): string | null {
   const verb =
-    /\b(?:switch|change|go|move|jump|flip)\s+(?:the\s+)?(?:symbol\s+|ticker\s+|chart\s+)?(?:over\s+)?to\s+(?:the\s+)?(?:symbol\s+|ticker\s+)?\$?([a-z0-9][\w.:/^=!-]{0,31})/i.exec(original) ??
-    /\b(?:load|open|pull up|bring up|show me|chart)\s+(?:the\s+)?(?:symbol\s+|ticker\s+)?\$?([a-z0-9][\w.:/^=!-]{0,31})/i.exec(original) ??
-    /\b(?:symbol|ticker)\s+(?:to\s+)?\$?([a-z0-9][\w.:/^=!-]{0,31})/i.exec(original) ??
-    /\$([a-z][\w.:/^=!-]{0,31})/i.exec(original);
+    /\b(?:switch|change|go|move|jump|flip)\s+(?:the\s+)?(?:symbol\s+|ticker\s+|chart\s+)?(?:over\s+)?to\s+(?:the\s+)?(?:symbol\s+|ticker\s+)?\$?([a-z0-9][\w.:/^=!-]{0,31})(?![\w.:/^=!-])/i.exec(original) ??
+    /\b(?:load|open|pull up|bring up|show me|chart)\s+(?:the\s+)?(?:symbol\s+|ticker\s+)?\$?([a-z0-9][\w.:/^=!-]{0,31})(?![\w.:/^=!-])/i.exec(original) ??
+    /\b(?:symbol|ticker)\s+(?:to\s+)?\$?([a-z0-9][\w.:/^=!-]{0,31})(?![\w.:/^=!-])/i.exec(original) ??
+    /\$([a-z][\w.:/^=!-]{0,31})(?![\w.:/^=!-])/i.exec(original);
   if (!verb) return null;
   const candidate = verb[1]!.replace(/[.:/-]+$/, '').toUpperCase();
   if (NOT_TICKERS.has(candidate)) return null;

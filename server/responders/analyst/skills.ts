@@ -4,7 +4,7 @@
  * context's bars; nothing is invented. Ids are stable (`ai-support-1`, `ai-trendline-1`,
  * `ai-sma-20`, …) so asking again replaces a drawing instead of duplicating it.
  */
-import type { ChartCommandInput, ChartContext } from '../../../sdk/contract/index.js';
+import { parseChartCommand, type ChartCommandInput, type ChartContext } from '../../../sdk/contract/index.js';
 import {
   computeIndicator,
   findLevels,
@@ -74,6 +74,9 @@ export function runSkill(intent: Intent, cc: ChartContext | undefined): SkillRes
     case 'indicator':
       return indicator(cc, intent.indicator, intent.period, intent.stddev);
     case 'symbol':
+      if (!parseChartCommand({ type: 'set_symbol', symbol: intent.symbol }).success) {
+        return { text: `"${intent.symbol.slice(0, 40)}" doesn't look like a ticker symbol, so I left the chart as it is.`, commands: [] };
+      }
       return {
         text: cc ? `Switching from ${cc.symbol} to ${intent.symbol}.` : `Switching the chart to ${intent.symbol}.`,
         commands: [{ type: 'set_symbol', symbol: intent.symbol }],

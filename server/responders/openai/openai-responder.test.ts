@@ -173,6 +173,13 @@ describe('OpenAI responder through /api/chatkit against a fake upstream', () => 
     assert.equal(answer.events!.some((e) => e.type === 'error'), false);
   });
 
+  it('never ends a turn silently when the model writes no text', async () => {
+    upstream.enqueue(turn.call('remove', { id: 'ai-support-1' }), turn.steps());
+    const answer = await ask('remove it');
+    assert.deepEqual(chartCommands(answer.events!), [{ type: 'remove', id: 'ai-support-1' }]);
+    assert.equal(assistantMessages(answer.events!)[0]!.text, '(Applied 1 chart command.)');
+  });
+
   it('extracts text commands from model text, even split across deltas', async () => {
     upstream.enqueue(turn.text('Key level:\nSUP', 'PORT: $1', '00.00 "floor"\nRESISTANCE: 120', '\nThat is all.'));
     const answer = await ask('levels?');

@@ -111,7 +111,13 @@ export class OpenAIResponder implements Responder {
       yield* remember(thread.id, applied, ctx);
       throw upstreamError(error);
     }
-    if (message.started) yield* message.finish();
+    if (!message.started) {
+      // Never end a turn silently: say what happened when the model wrote no text.
+      yield* message.delta(
+        applied.length > 0 ? `(Applied ${applied.length} chart command${applied.length === 1 ? '' : 's'}.)` : '(The model returned an empty answer.)',
+      );
+    }
+    yield* message.finish();
     yield* remember(thread.id, applied, ctx);
   }
 

@@ -6,8 +6,7 @@
  */
 import * as v from 'valibot';
 import type { FunctionTool } from 'openai/resources/responses/responses';
-import { CHART_COMMAND_TYPES, INDICATOR_KINDS, parseChartCommand, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
-import { describeIssues } from '../../../sdk/contract/chart-context.js';
+import { CHART_COMMAND_TYPES, describeIssues, INDICATOR_KINDS, parseChartCommand, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
 import { computeIndicator, findLevels, findTrendline, type Level } from '../../analysis/index.js';
 
 const id = { type: 'string', pattern: '^[\\w.:-]+$', maxLength: 64, description: 'Stable id; reuse it to replace a drawing. Use an "ai-" prefix.' };
