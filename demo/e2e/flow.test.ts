@@ -169,6 +169,41 @@ describe('demo: the chart-chat flow in a real browser', () => {
     }
   });
 
+  it('renders every drawing kind on the demo chart (trendline, zone, fib, marker, indicators)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    try {
+      await page.goto(`${server.url}/?symbol=BTCUSD&timeframe=1D`);
+      await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+      const result = await page.evaluate(() => {
+        const { handle, candles, chart } = window.demo!;
+        const bars = candles.data() as { time: number; low: number; high: number; close: number }[];
+        const day = 86_400;
+        const results = [
+          { type: 'trendline', id: 't', p1: { time: bars.at(-121)!.time, price: bars.at(-121)!.low }, p2: { time: bars.at(-41)!.time, price: bars.at(-41)!.low }, extend: 'right', label: 'Rising lows' },
+          { type: 'zone', id: 'z', top: bars.at(-1)!.close * 1.04, bottom: bars.at(-1)!.close * 1.02, from: bars.at(-31)!.time, to: bars.at(-1)!.time + 6 * day, label: 'Supply' },
+          { type: 'fib', id: 'f', from: { time: bars.at(-91)!.time, price: bars.at(-91)!.low * 0.97 }, to: { time: bars.at(-21)!.time, price: bars.at(-21)!.high } },
+          { type: 'marker', id: 'm', time: bars.at(-11)!.time, position: 'above', shape: 'arrowDown', text: 'Top' },
+          { type: 'indicator', id: 'sma', indicator: 'sma', params: { period: 20 } },
+          { type: 'indicator', id: 'rsi', indicator: 'rsi', params: { period: 14 } },
+        ].map((c) => handle.apply(c).ok);
+        return { results, drawings: handle.drawings.map((d) => d.kind), indicators: handle.indicators.map((i) => i.indicator), panes: chart.panes().length };
+      });
+      assert.deepEqual(result, {
+        results: [true, true, true, true, true, true],
+        drawings: ['price_line', 'trendline', 'zone', 'fib', 'marker'],
+        indicators: ['sma', 'rsi'],
+        panes: 2,
+      });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await page.screenshot({ path: join(OUT, 'drawings.png') });
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('lays out chart left and chat right, stacks them on a narrow screen, and switches to dark', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {

@@ -224,6 +224,15 @@ describe('connectLightweightCharts: commands', () => {
     expect(handle.drawings).to.have.length(0);
   });
 
+  it('leaves alone a command another listener already rejected (preventDefault)', () => {
+    handle.disconnect();
+    target.addEventListener('chart-command', (e) => e.preventDefault()); // e.g. a host veto, registered first
+    handle = connectLightweightCharts(target, { chart: fx.chart, series: fx.series, symbol: 'TSLA', timeframe: '1D' });
+    expect(send({ type: 'price_line', id: 'vetoed', price: 100, role: 'support' })).to.equal(false);
+    expect(fx.series.priceLines()).to.have.length(0);
+    expect(handle.drawings).to.have.length(0);
+  });
+
   it('labels are drawn as text, never parsed as HTML', async () => {
     send({ type: 'trendline', id: 't', p1: { time: timeAt(10), price: 100 }, p2: { time: timeAt(20), price: 105 }, label: '<img src=x onerror=alert(1)>' });
     send({ type: 'price_line', id: 'p', price: 100, role: 'level', label: '<b>bold</b>' });

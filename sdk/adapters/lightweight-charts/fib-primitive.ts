@@ -58,12 +58,16 @@ export class FibPrimitive extends DrawingPrimitive {
     if (this.#left === null) return;
     const left = Math.round(this.#left * hr);
     const lineWidth = Math.max(1, Math.round(hr));
+    // Close levels (a small swing) would print their labels over each other: skip those.
+    let lastLabelY = Number.NEGATIVE_INFINITY;
     this.#levels.forEach((level, i) => {
       if (level.y === null) return;
       const y = Math.round(level.y * vr);
       const color = DRAWING_COLORS.fib[i % DRAWING_COLORS.fib.length]!;
       ctx.fillStyle = color;
       ctx.fillRect(left, y - (lineWidth >> 1), Math.max(1, width - left), lineWidth);
+      if (Math.abs(y - lastLabelY) < 12 * vr) return;
+      lastLabelY = y;
       const text = `${trimRatio(level.ratio * 100)}% (${this.formatPrice(level.price)})`;
       drawLabel(ctx, i === 0 && this.spec.label ? `${this.spec.label}  ${text}` : text, left + 4 * hr, y - 2 * vr, { color, ratio: vr });
     });
