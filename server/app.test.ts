@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createApp } from './app.js';
 import { EchoResponder } from './responders/echo.js';
+import { createLogger } from './log/logger.js';
 import { addMessage, createdThreadId, createThread, post } from './testing/chatkit-client.js';
+import { ScriptedResponder } from './testing/scripted-responder.js';
 
 describe('createApp', () => {
   it('answers /healthz', async () => {
@@ -35,5 +37,22 @@ describe('createApp', () => {
     const body = thread.json as { title: string; items: { data: unknown[] } };
     assert.equal(body.title, 'hello there');
     assert.equal(body.items.data.length, 4);
+  });
+});
+
+describe('createApp logging', () => {
+  it('reports responder failures to the configured structured logger, never to the client', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'error', sink: (line) => lines.push(line) });
+    const responder = new ScriptedResponder(async function* () {
+      throw new Error('db password rejected');
+    });
+    const app = createApp({ responder, logger });
+    const answer = await post(app, createThread('hi'), { 'X-Chart-Chat-Client': 'log-test-client' });
+    assert.deepEqual(answer.events!.at(-1), { type: 'error', code: 'stream.error', allow_retry: true });
+    assert.equal(answer.raw.includes('password'), false);
+    const failure = lines.map((line) => JSON.parse(line) as { msg: string; error?: string }).find((entry) => entry.msg === 'responder failed');
+    assert.ok(failure, lines.join('\n'));
+    assert.match(failure.error!, /db password rejected/);
   });
 });

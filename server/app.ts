@@ -55,8 +55,20 @@ export function anonymousClientUser(c: Context): string {
   return id && CLIENT_ID.test(id) ? `client:${id}` : 'anonymous';
 }
 
+/**
+ * Builds the chart-chat backend.
+ *
+ * @example
+ * ```ts
+ * import { serve } from '@hono/node-server';
+ * import { createApp, EchoResponder } from 'chart-chat/server';
+ *
+ * const app = createApp({ responder: new EchoResponder() }); // POST /api/chatkit, GET /healthz
+ * serve({ fetch: app.fetch, port: 8787 });
+ * ```
+ */
 export function createApp(options: AppOptions): Hono {
-  const log = options.log ?? ((message: string, error: unknown) => console.error(`[chart-chat] ${message}:`, error));
+  const log = options.log ?? defaultLog(options);
   const server = new ChatKitServer({
     responder: options.responder,
     store: options.store ?? new MemoryStore(),
@@ -91,6 +103,16 @@ export function createApp(options: AppOptions): Hono {
     return c.json(errorBody('internal_error', 'internal server error'), 500);
   });
   return app;
+}
+
+/** Unexpected failures go to the structured logger when one is configured, else to stderr. */
+function defaultLog(options: AppOptions): (message: string, error: unknown) => void {
+  const logger = options.logger;
+  if (logger && logger.level !== 'silent') {
+    return (message, error) =>
+      logger.error(message, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), stack: error instanceof Error ? error.stack : undefined });
+  }
+  return (message, error) => console.error(`[chart-chat] ${message}:`, error);
 }
 
 function httpCode(status: number): string {
