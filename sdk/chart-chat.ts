@@ -37,7 +37,7 @@ const OPTION_KEYS = ['apiUrl', 'domainKey', 'theme', 'locale', 'placeholder', 'g
  * @fires {ChartCommandEvent} chart-command - A validated command for the chart (`detail`: the command). Cancelable: `preventDefault()` rejects it.
  * @fires {ChartCommandErrorEvent} chart-command-error - The AI sent an invalid command (`detail`: `{message, data}`); nothing to apply.
  * @fires {CustomEvent<{renderer}>} chart-chat-ready - The chat UI is ready (`detail.renderer`: `chatkit` | `lite`).
- * @fires {CustomEvent<{code, message, error?}>} chart-chat-error - Something failed: `chatkit_unavailable`, `invalid_context`, `session_failed`, `chatkit_error`, `request_failed`, `stream_error`.
+ * @fires {CustomEvent<{code, message, error?}>} chart-chat-error - Something failed: `chatkit_unavailable`, `lite_unavailable`, `invalid_context`, `session_failed`, `chatkit_error`, `request_failed`, `stream_error`.
  * @fires {CustomEvent<{name, data}>} chart-chat-effect - A client effect other than `chart_command`.
  * @fires {CustomEvent<null>} chart-chat-response-start - The assistant started answering.
  * @fires {CustomEvent<null>} chart-chat-response-end - The assistant finished (or was stopped).
@@ -213,6 +213,7 @@ export class ChartChat extends LitElement implements RendererHost {
     const mount = ++this.#mounts;
     this.#renderer?.dispose();
     this.#renderer = this._active = undefined;
+    this._status = 'Loading chat…';
     const mode = this.renderer;
     let renderer: Renderer | undefined;
     if (mode !== 'lite') {
@@ -222,18 +223,25 @@ export class ChartChat extends LitElement implements RendererHost {
       } catch (error) {
         if (mount !== this.#mounts) return;
         this.reportError('chatkit_unavailable', error);
-        if (mode === 'chatkit') {
-          this._status = 'The chat could not be loaded.';
-          return;
-        }
+        if (mode === 'chatkit') return this.#failed();
       }
     }
-    // The lite renderer is its own chunk: pages that use ChatKit never download it.
-    renderer ??= new (await import('./lite/lite-renderer.js')).LiteRenderer(this);
+    try {
+      // The lite renderer is its own chunk: pages that use ChatKit never download it.
+      renderer ??= new (await import('./lite/lite-renderer.js')).LiteRenderer(this);
+    } catch (error) {
+      if (mount !== this.#mounts) return;
+      this.reportError('lite_unavailable', error);
+      return this.#failed();
+    }
     if (mount !== this.#mounts) return renderer.dispose();
     this.#renderer = renderer;
     this._active = renderer.kind;
     for (const waiter of this.#waiters.splice(0)) waiter(renderer);
+  }
+
+  #failed() {
+    this._status = 'The chat could not be loaded.';
   }
 }
 

@@ -35,7 +35,7 @@ export class ChartCommandErrorEvent extends CustomEvent<ChartCommandErrorDetail>
 
 /**
  * Error codes of `chart-chat-error`: `chatkit_unavailable` (the ChatKit script did not load; under
- * `auto` the lite renderer takes over), `invalid_context` (the `chartContext` failed validation and
+ * `auto` the lite renderer takes over), `lite_unavailable` (the lite renderer's chunk failed to load), `invalid_context` (the `chartContext` failed validation and
  * is not sent), `session_failed` (the `session-url` request failed), `chatkit_error` (ChatKit reported
  * an error), `request_failed` / `stream_error` (lite renderer: HTTP or stream error).
  */

@@ -79,7 +79,7 @@ const answerOf = (events: WireEvent[]) =>
 
 async function chatkitChat(template = html`<chart-chat renderer="chatkit" .chartContext=${CONTEXT}></chart-chat>`) {
   const el = await fixture<ChartChat>(template);
-  await waitUntil(() => el.activeRenderer === 'chatkit', 'ChatKit renderer did not mount');
+  await waitUntil(() => el.activeRenderer === 'chatkit', 'ChatKit renderer did not mount', { timeout: 5000 });
   const chatkit = el.shadowRoot!.querySelector('openai-chatkit') as unknown as StandInChatKit;
   await waitUntil(() => chatkit.calls.length > 0, 'setOptions was not called');
   return { el, chatkit };

@@ -30,7 +30,7 @@ describe('renderer selection without ChatKit', () => {
     const error = await oneEvent(el, 'chart-chat-error');
     expect(error.detail.code).to.equal('chatkit_unavailable');
     expect(error.detail.message).to.contain('not defined within 200 ms');
-    await waitUntil(() => el.activeRenderer === 'lite', 'no fallback');
+    await waitUntil(() => el.activeRenderer === 'lite', 'no fallback', { timeout: 5000 });
   });
 
   it('renderer="chatkit" reports the failure and does not fall back', async () => {
@@ -51,7 +51,7 @@ describe('renderer selection without ChatKit', () => {
     </div>`);
     const els = [...host.querySelectorAll('chart-chat')];
     expect(scriptsFor(src)).to.have.length(1);
-    await waitUntil(() => els.every((el) => el.activeRenderer === 'lite'), 'no fallback');
+    await waitUntil(() => els.every((el) => el.activeRenderer === 'lite'), 'no fallback', { timeout: 5000 });
   });
 
   it("does not add a second script when the host already added ChatKit's script tag", async () => {
@@ -59,20 +59,20 @@ describe('renderer selection without ChatKit', () => {
     const tag = Object.assign(document.createElement('script'), { src });
     document.head.append(tag);
     const el = await fixture<ChartChat>(html`<chart-chat chatkit-src=${src} .chatkitTimeout=${300}></chart-chat>`);
-    await waitUntil(() => el.activeRenderer === 'lite', 'no fallback');
+    await waitUntil(() => el.activeRenderer === 'lite', 'no fallback', { timeout: 5000 });
     expect(scriptsFor(src)).to.have.length(1);
     tag.remove();
   });
 
   it('switching renderer at runtime remounts', async () => {
     const el = await fixture<ChartChat>(html`<chart-chat renderer="lite"></chart-chat>`);
-    await waitUntil(() => el.activeRenderer === 'lite');
+    await waitUntil(() => el.activeRenderer === 'lite', 'lite renderer did not mount', { timeout: 5000 });
     el.renderer = 'chatkit';
     el.chatkitSrc = '/still-missing.js';
     await oneEvent(el, 'chart-chat-error');
     await el.updateComplete;
     expect(el.activeRenderer).to.equal(undefined);
     el.renderer = 'lite';
-    await waitUntil(() => el.activeRenderer === 'lite' && part(el, 'input'));
+    await waitUntil(() => el.activeRenderer === 'lite' && part(el, 'input'), 'lite renderer did not mount', { timeout: 5000 });
   });
 });

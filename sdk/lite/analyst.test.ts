@@ -20,7 +20,7 @@ function barsContext(): ChartContextInput {
 describe('<chart-chat renderer="lite"> with the analyst', () => {
   it('shows progress, applies the analysis as chart commands and streams the answer', async () => {
     const el = await fixture<ChartChat>(html`<chart-chat renderer="lite" api-url="/analyst/api/chatkit" .chartContext=${barsContext()}></chart-chat>`);
-    await waitUntil(() => el.activeRenderer === 'lite');
+    await waitUntil(() => el.activeRenderer === 'lite', 'lite renderer did not mount', { timeout: 5000 });
     const commands = record<ChartCommandEvent>(el, 'chart-command');
     const errors = record(el, 'chart-command-error');
     // The progress line is up only until the first text arrives: watch the DOM for it.

@@ -1,9 +1,9 @@
 // The lite renderer against the real chart-chat server (EchoResponder, proxied same-origin).
-import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ChartCommandErrorEvent, ChartCommandEvent } from '../events.js';
 import { parseChartContext } from '../contract/index.js';
-import { CONTEXT, answered, isBusy, lastAnswer, liteChat, part, parts, record, seenRequests } from '../testing/helpers.js';
+import { CONTEXT, answered, isBusy, lastAnswer, liteChat, part, parts, record, seenRequests, until } from '../testing/helpers.js';
 import type { ChartChat } from '../chart-chat.js';
 
 /** Types into the real textarea with real key presses, then presses Enter. */
@@ -43,7 +43,7 @@ describe('<chart-chat renderer="lite">', () => {
     await answered(el);
     const thread = el.threadId;
     await type(el, 'second');
-    await waitUntil(() => parts(el, 'assistant-message').length === 2 && !isBusy(el), 'second answer');
+    await until(() => parts(el, 'assistant-message').length === 2 && !isBusy(el), 'second answer');
     expect(lastAnswer(el)).to.equal('You said: second');
     expect(el.threadId).to.equal(thread);
     const types = (await seenRequests()).map((r) => JSON.parse(r.body).type);
@@ -66,13 +66,13 @@ describe('<chart-chat renderer="lite">', () => {
   it('streams text incrementally and marks the live answer for assistive tech', async () => {
     const el = await liteChat();
     await type(el, '/slow 40');
-    await waitUntil(() => lastAnswer(el).length > 0, 'no partial text');
+    await until(() => lastAnswer(el).length > 0, 'no partial text');
     const answer = parts(el, 'assistant-message').at(-1)!;
     expect(isBusy(el), 'still streaming when the first text shows').to.be.true;
     expect(answer.getAttribute('aria-live')).to.equal('polite');
     expect(answer.getAttribute('aria-busy')).to.equal('true');
     const partial = lastAnswer(el);
-    await waitUntil(() => lastAnswer(el).length > partial.length, 'text did not grow');
+    await until(() => lastAnswer(el).length > partial.length, 'text did not grow');
     part(el, 'stop-button')!.click();
   });
 
@@ -103,7 +103,7 @@ describe('<chart-chat renderer="lite">', () => {
       await el.sendMessage(`/effect ${JSON.stringify(data)}`);
       await answered(el);
     }
-    await waitUntil(() => errors.length === invalid.length, `expected ${invalid.length} errors, got ${errors.length}`);
+    await until(() => errors.length === invalid.length, `expected ${invalid.length} errors, got ${errors.length}`);
     expect(commands).to.have.length(0);
     expect(errors.map((e) => e.detail.data)).to.deep.equal(invalid);
     expect(errors[0]!.detail.message).to.contain('type must be one of');
@@ -164,14 +164,14 @@ describe('<chart-chat renderer="lite">', () => {
     const el = await liteChat();
     const errors = record<CustomEvent<{ code: string; message: string }>>(el, 'chart-chat-error');
     await el.sendMessage('/error');
-    await waitUntil(() => part(el, 'error'), 'no error shown');
+    await until(() => part(el, 'error'), 'no error shown');
     expect(part(el, 'error')!.getAttribute('role')).to.equal('alert');
     expect(part(el, 'error')!.textContent).to.contain('echo error');
     expect(errors.map((e) => e.detail.code)).to.deep.equal(['stream_error']);
-    await waitUntil(() => !isBusy(el));
+    await until(() => !isBusy(el));
     await seenRequests();
     part(el, 'retry-button')!.click();
-    await waitUntil(() => errors.length === 2 && !isBusy(el), 'retry did not run');
+    await until(() => errors.length === 2 && !isBusy(el), 'retry did not run');
     const [retry] = await seenRequests();
     const body = JSON.parse(retry!.body);
     expect(body.type).to.equal('threads.retry_after_item');
@@ -188,7 +188,7 @@ describe('<chart-chat renderer="lite">', () => {
     expect(detail.code).to.equal('request_failed');
     expect(detail.error.code).to.equal('payload_too_large');
     expect(detail.error.status).to.equal(413);
-    await waitUntil(() => part(el, 'error'), 'no error shown');
+    await until(() => part(el, 'error'), 'no error shown');
     expect(part(el, 'error')!.textContent).to.match(/request body exceeds \d+ bytes/);
     expect(part(el, 'retry-button')).to.equal(null);
     expect(isBusy(el)).to.be.false;
@@ -197,7 +197,7 @@ describe('<chart-chat renderer="lite">', () => {
   it('sendMessage() rejects while an answer is streaming', async () => {
     const el = await liteChat();
     const first = el.sendMessage('/slow 20');
-    await waitUntil(() => isBusy(el));
+    await until(() => isBusy(el));
     let rejected: unknown;
     await el.sendMessage('too soon').catch((e) => (rejected = e));
     expect(String(rejected)).to.contain('still streaming');
@@ -209,9 +209,9 @@ describe('<chart-chat renderer="lite">', () => {
     const el = await liteChat();
     const ends = record(el, 'chart-chat-response-end');
     const done = el.sendMessage('/slow 400'); // resolves when the answer ends (here: stopped)
-    await waitUntil(() => lastAnswer(el).length > 0, 'no partial text');
+    await until(() => lastAnswer(el).length > 0, 'no partial text');
     part(el, 'stop-button')!.click();
-    await waitUntil(() => !isBusy(el), 'still streaming after Stop');
+    await until(() => !isBusy(el), 'still streaming after Stop');
     await done;
     expect(ends).to.have.length(1);
     expect(part(el, 'send-button')).to.exist;
@@ -271,7 +271,7 @@ describe('<chart-chat renderer="lite">', () => {
     await el.sendMessage('plain');
     expect(await answered(el)).to.equal('You said: plain');
     await el.sendMessage('again');
-    await waitUntil(() => parts(el, 'assistant-message').length === 2 && !isBusy(el));
+    await until(() => parts(el, 'assistant-message').length === 2 && !isBusy(el));
     expect(errors.map((e) => e.detail.code)).to.deep.equal(['invalid_context']);
     expect(errors[0]!.detail.message).to.contain('bars.0.open');
     const bodies = (await seenRequests()).map((r) => JSON.parse(r.body));
@@ -279,7 +279,7 @@ describe('<chart-chat renderer="lite">', () => {
     // A new, valid object is picked up: replace-the-object semantics.
     el.chartContext = { symbol: 'AAPL', timeframe: '1h' };
     await el.sendMessage('now');
-    await waitUntil(() => parts(el, 'assistant-message').length === 3 && !isBusy(el));
+    await until(() => parts(el, 'assistant-message').length === 3 && !isBusy(el));
     expect(lastAnswer(el)).to.equal('You said: now [chart: AAPL 1h, 0 bars]');
   });
 
@@ -344,7 +344,7 @@ describe('<chart-chat renderer="lite">', () => {
     await el.sendMessage('**hello** and a [link](https://example.com)');
     await answered(el);
     await el.sendMessage('/error');
-    await waitUntil(() => part(el, 'retry-button'));
+    await until(() => part(el, 'retry-button'));
     await expect(el).to.be.accessible();
     el.theme = 'dark';
     await el.updateComplete;

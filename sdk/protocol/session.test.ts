@@ -2,13 +2,13 @@
 // /secure-a issues 2-second tokens; /secure-b uses another secret, so /secure-a tokens are 401 there).
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { ChartChat } from '../chart-chat.js';
-import { answered, isBusy, lastAnswer, part, parts, seenRequests } from '../testing/helpers.js';
+import { answered, isBusy, lastAnswer, part, parts, seenRequests, until } from '../testing/helpers.js';
 import '../define.js';
 
 async function chat(apiUrl: string, sessionUrl?: string) {
   const el = await fixture<ChartChat>(html`<chart-chat renderer="lite" api-url=${apiUrl} session-url=${sessionUrl ?? ''}></chart-chat>`);
   if (!sessionUrl) el.removeAttribute('session-url');
-  await waitUntil(() => el.activeRenderer === 'lite');
+  await waitUntil(() => el.activeRenderer === 'lite', 'lite renderer did not mount', { timeout: 5000 });
   await seenRequests();
   return el;
 }
@@ -57,7 +57,7 @@ describe('session tokens', () => {
     await el.sendMessage('hello');
     expect(await answered(el)).to.equal('You said: hello');
     await el.sendMessage('again'); // the token is still fresh: no new session request
-    await waitUntil(() => parts(el, 'assistant-message').length === 2 && !isBusy(el));
+    await until(() => parts(el, 'assistant-message').length === 2 && !isBusy(el));
     const requests = await seenRequests();
     expect(requests.map(route)).to.deep.equal([
       'POST /secure-a/api/session',
@@ -77,7 +77,7 @@ describe('session tokens', () => {
     await answered(el);
     await new Promise((r) => setTimeout(r, 1700)); // 2 s tokens are refreshed from 1.6 s on
     await el.sendMessage('two');
-    await waitUntil(() => parts(el, 'assistant-message').length === 2 && !isBusy(el));
+    await until(() => parts(el, 'assistant-message').length === 2 && !isBusy(el));
     expect(lastAnswer(el)).to.equal('You said: two');
     const requests = await seenRequests();
     expect(requests.map(route)).to.deep.equal([
@@ -105,7 +105,7 @@ describe('session tokens', () => {
       'POST /secure-a/api/session',
       'POST /secure-b/api/chatkit',
     ]);
-    await waitUntil(() => part(el, 'error'));
+    await until(() => part(el, 'error'));
   });
 
   it('reports a failing session endpoint as session_failed', async () => {
@@ -113,7 +113,7 @@ describe('session tokens', () => {
     const errors: string[] = [];
     el.addEventListener('chart-chat-error', (e) => errors.push(e.detail.code));
     await el.sendMessage('hello');
-    await waitUntil(() => part(el, 'error'), 'no error shown');
+    await until(() => part(el, 'error'), 'no error shown');
     expect(errors).to.deep.equal(['session_failed', 'request_failed']);
     expect((await seenRequests()).map(route)).to.deep.equal(['POST /secure-a/api/no-such-session']);
   });

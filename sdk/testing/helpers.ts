@@ -34,7 +34,7 @@ export async function liteChat(props: { context?: ChartContextInput; prompts?: C
     .chartContext=${props.context}
     .prompts=${props.prompts ?? []}
   ></chart-chat>`);
-  await waitUntil(() => el.activeRenderer === 'lite' && part(el, 'input'), 'lite renderer did not mount');
+  await waitUntil(() => el.activeRenderer === 'lite' && part(el, 'input'), 'lite renderer did not mount', { timeout: 5000 });
   return el;
 }
 
@@ -62,3 +62,6 @@ export function record<E extends Event = Event>(target: EventTarget, ...types: s
   for (const type of types) target.addEventListener(type, (e) => events.push(e as E));
   return events;
 }
+
+/** `waitUntil` with a timeout that allows for a busy CI machine (the server streams in real time). */
+export const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 5000 });
