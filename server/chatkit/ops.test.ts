@@ -450,3 +450,19 @@ describe('ids', () => {
     assert.match(ids[1]!, /^tc_[0-9a-f]{16}$/);
   });
 });
+
+describe('lenient input (where chatkit-python is strict, the client may omit keys)', () => {
+  it('defaults attachments, inference_options, tag data and interactive; null quoted_text is omitted', async () => {
+    const { app } = echoApp();
+    const answer = await post(
+      app,
+      { type: 'threads.create', params: { input: { content: [{ type: 'input_text', text: 'hi' }, { type: 'input_tag', id: 'e1', text: '@Bob', group: null }], quoted_text: null } } },
+      USER,
+    );
+    assert.equal(answer.status, 200, answer.raw);
+    const user = answer.events![1]!;
+    assert.ok(user.type === 'thread.item.done' && user.item.type === 'user_message');
+    assert.deepEqual(user.item.content, [{ type: 'input_text', text: 'hi' }, { type: 'input_tag', id: 'e1', text: '@Bob', data: {}, interactive: false }]);
+    assert.deepEqual([user.item.attachments, user.item.inference_options, 'quoted_text' in user.item], [[], {}, false]);
+  });
+});
