@@ -178,7 +178,7 @@ describe('demo: the chart-chat flow in a real browser', () => {
       await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
       const result = await page.evaluate(() => {
         const { handle, candles, chart } = window.demo!;
-        const bars = candles.data() as { time: number; low: number; high: number; close: number }[];
+        const bars = candles.data() as unknown as readonly { time: number; low: number; high: number; close: number }[];
         const day = 86_400;
         const results = [
           { type: 'trendline', id: 't', p1: { time: bars.at(-121)!.time, price: bars.at(-121)!.low }, p2: { time: bars.at(-41)!.time, price: bars.at(-41)!.low }, extend: 'right', label: 'Rising lows' },

@@ -35,6 +35,12 @@ describe('connectLightweightCharts: context and lifecycle', () => {
     expect(context.bars!.at(-1)).to.deep.equal({ ...fx.bars.at(-1)! });
   });
 
+  it('carries volume from customValues.volume into the context bars', () => {
+    fx.series.setData(fx.bars.map((b, i) => ({ ...b, customValues: { volume: 1000 + i } })));
+    handle.refreshContext();
+    expect(target.chartContext!.bars!.at(-1)).to.deep.equal({ ...fx.bars.at(-1)!, volume: 1000 + fx.bars.length - 1 });
+  });
+
   it('coalesces: many changes within one frame give exactly one new context object', async () => {
     await painted();
     const before = target.assigned.length;
