@@ -1,6 +1,6 @@
 /**
  * Everything between the socket and the ChatKit handler, assembled in one place for
- * `createApp`: key-leak guard → request/turn log → security headers → CORS → per-IP limit →
+ * `createApp`: connection hygiene → key-leak guard → request/turn log → security headers → CORS → per-IP limit →
  * (session route) → authentication → per-user limit → handler. Each part is optional; with no
  * options only the harmless ones run (key guard, security headers).
  */
@@ -13,6 +13,7 @@ import { sessionRoute, type Identify } from '../session/session-route.js';
 import { authenticate, authenticatedUser, clientIdOf, deviceUser } from './auth.js';
 import { bodyLimit } from './body-limit.js';
 import { clientIp, type TrustProxy } from './client-ip.js';
+import { closeAfterUnreadBody } from './connection-close.js';
 import { cors, type CorsOptions } from './cors.js';
 import { apiSecurityHeaders, publicAssetHeaders } from './headers.js';
 import { keyGuard } from './key-guard.js';
@@ -71,6 +72,7 @@ export function securityLayer(options: SecurityOptions, chatkitPath: string): Se
   const limits = options.rateLimit;
 
   const install = (app: Hono) => {
+    app.use('*', closeAfterUnreadBody());
     app.use(
       '*',
       keyGuard({ secrets, onLeak: (where, path) => logger.error('secret caught in response', { where, path }) }),
