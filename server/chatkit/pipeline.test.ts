@@ -156,12 +156,15 @@ describe('pipeline: persistence', () => {
 
   it('stores hidden items but never sends them (stream, items.list, get_by_id)', async () => {
     const { app, store } = setup(async function* (thread, _input, ctx) {
-      yield { type: 'thread.item.done', item: { type: 'hidden_context_item', id: 'hcx_1', thread_id: thread.id, created_at: ctx.now(), content: 'secret-context' } };
+      const hidden = { type: 'hidden_context_item' as const, id: 'hcx_1', thread_id: thread.id, created_at: ctx.now(), content: 'secret-context' };
+      yield { type: 'thread.item.added', item: hidden };
+      yield { type: 'thread.item.updated', item_id: 'hcx_1', update: { type: 'widget.root.updated', widget: { type: 'Card', secret: 1 } } };
+      yield { type: 'thread.item.done', item: hidden };
       yield { type: 'thread.item.done', item: { type: 'sdk_hidden_context', id: 'shcx_1', thread_id: thread.id, created_at: ctx.now(), content: 'secret-sdk' } };
       yield assistantDone(thread, ctx, 'visible');
     });
     const answer = await post(app, createThread('hi'), USER);
-    assert.equal(/secret/.test(answer.raw), false);
+    assert.equal(/secret|hcx_1/.test(answer.raw), false);
     const threadId = createdThreadId(answer);
     assert.equal((await allItems(store, threadId)).length, 4, 'hidden items are stored');
     const list = await post(app, { type: 'items.list', params: { thread_id: threadId } }, USER);

@@ -67,8 +67,9 @@ export async function* runPipeline(options: PipelineOptions): AsyncGenerator<Thr
           break;
         }
         const event = step.value;
+        const swallowed = isSwallowed(event, pending);
         await persist(store, thread.id, pending, event);
-        if (!isSwallowed(event)) yield event;
+        if (!swallowed) yield event;
         const updated = await threadUpdate();
         if (updated) yield updated;
       }
@@ -121,12 +122,20 @@ async function persist(store: Store, threadId: string, pending: Map<string, Thre
   }
 }
 
-/** Hidden items are model context: stored, never shown. */
-function isSwallowed(event: ThreadStreamEvent): boolean {
-  return (
-    (event.type === 'thread.item.added' || event.type === 'thread.item.done' || event.type === 'thread.item.replaced') &&
-    isHiddenItem(event.item)
-  );
+/** Hidden items are model context: stored, never shown (nor are updates to a pending hidden item). */
+function isSwallowed(event: ThreadStreamEvent, pending: ReadonlyMap<string, ThreadItem>): boolean {
+  switch (event.type) {
+    case 'thread.item.added':
+    case 'thread.item.done':
+    case 'thread.item.replaced':
+      return isHiddenItem(event.item);
+    case 'thread.item.updated': {
+      const item = pending.get(event.item_id);
+      return item !== undefined && isHiddenItem(item);
+    }
+    default:
+      return false;
+  }
 }
 
 /** Keeps a pending assistant message or workflow current, as chatkit-python does for cancellation. */

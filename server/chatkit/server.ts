@@ -152,8 +152,8 @@ export class ChatKitServer {
     const sender = await this.#access.sender(thread, params.item_id);
     if (!syncAction) throw notSupported('threads.sync_custom_action');
     if (sender === 'not_a_widget') throw new RequestError(400, 'invalid_request', 'params.item_id: the item is not a widget');
-    const controller = new AbortController();
-    const result = await syncAction(thread, params.action, sender, this.#responderContext(thread, ctx, controller.signal));
+    const signal = ctx.signal ?? new AbortController().signal;
+    const result = await syncAction(thread, params.action, sender, this.#responderContext(thread, ctx, signal));
     if (!result.updated_item) return {};
     await this.#o.store.saveItem(thread.id, result.updated_item);
     return { updated_item: toWireItem(result.updated_item) };
