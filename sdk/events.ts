@@ -68,7 +68,7 @@ export interface ChartChatEventMap {
   'chart-chat-thread-change': CustomEvent<ChartChatThreadChangeDetail>;
 }
 
-/** Dispatches a bubbling, composed `CustomEvent` (the plain `chart-chat-*` events). */
+/** Dispatches a bubbling, composed `CustomEvent` (the plain `chart-chat-*` events). @internal */
 export function fire<K extends keyof ChartChatEventMap>(
   target: EventTarget,
   type: K,
