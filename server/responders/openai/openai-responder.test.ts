@@ -162,6 +162,35 @@ describe('OpenAI responder through /api/chatkit against a fake upstream', () => 
     assert.ok(command?.type === 'price_line' && Math.abs(command.price - expected.support[0]!.price) < 1e-6);
   });
 
+  it('asks the page for its chart with the get_chart_context client tool when no context came', async () => {
+    upstream.enqueue(turn.call('get_chart_context', {}, { callId: 'call_ctx', text: 'Let me look. ' }));
+    const index = upstream.requests.length;
+    const first = await ask('draw support', null);
+    assert.ok(upstream.requests[index]!.body.tools.some((t: { name: string }) => t.name === 'get_chart_context'));
+    assert.equal(assistantMessages(first.events!)[0]!.text, 'Let me look. ');
+    const call = first.events!.filter((e) => e.type !== 'thread.updated').at(-1);
+    assert.ok(call?.type === 'thread.item.done' && call.item.type === 'client_tool_call', `ends on the client tool call: ${JSON.stringify(call)}`);
+    assert.deepEqual({ status: call.item.status, name: call.item.name, call_id: call.item.call_id, arguments: call.item.arguments }, {
+      status: 'pending',
+      name: 'get_chart_context',
+      call_id: 'call_ctx',
+      arguments: {},
+    });
+
+    // The page answers with its context; the model continues and analyses those bars.
+    upstream.enqueue(turn.call('find_levels', {}, { callId: 'call_l' }), turn.text('Support near 100.'));
+    const threadId = createdThreadId(first);
+    const next = await post(server.url, { type: 'threads.add_client_tool_output', params: { thread_id: threadId, result: CONTEXT } });
+    assert.equal(assistantMessages(next.events!)[0]!.text, 'Support near 100.');
+    const input = upstream.requests[index + 1]!.body.input as { type?: string; name?: string; call_id?: string; output?: string }[];
+    const fc = input.find((i) => i.type === 'function_call');
+    assert.deepEqual([fc?.name, fc?.call_id], ['get_chart_context', 'call_ctx']);
+    assert.equal(JSON.parse(input.find((i) => i.type === 'function_call_output')!.output!).symbol, 'TSLA');
+    assert.equal(upstream.requests[index + 1]!.body.tools.some((t: { name: string }) => t.name === 'get_chart_context'), false);
+    const levels = JSON.parse(toolOutputs(index + 2).at(-1)!.output);
+    assert.equal(levels.support[0].price, Number(findLevels(BARS, { perSide: 3 }).support[0]!.price.toPrecision(8)));
+  });
+
   it('bounds tool-call loops with a clear message', async () => {
     await start({ maxToolRounds: 3 });
     upstream.enqueue(...[1, 2, 3].map((n) => turn.call('find_trendline', { kind: 'support' }, { callId: `call_${n}` })));

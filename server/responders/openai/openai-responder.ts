@@ -7,15 +7,16 @@
  */
 import OpenAI from 'openai';
 import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
-import type { ChartCommand } from '../../../sdk/contract/index.js';
-import type { ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../../chatkit/types.js';
+import type { FunctionTool } from 'openai/resources/responses/responses';
+import { parseChartContext, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
+import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../../chatkit/types.js';
 import { AssistantMessageWriter } from '../assistant-message.js';
 import { chartCommandEffect, titleFrom, userMessageText } from '../effects.js';
 import type { Responder, ResponderContext } from '../responder.js';
 import { TextCommandExtractor } from '../text-commands.js';
 import { historyToInput, withChartContext } from './input.js';
 import { DEFAULT_INSTRUCTIONS } from './prompt.js';
-import { ALL_TOOLS, runTool } from './tools.js';
+import { ALL_TOOLS, GET_CHART_CONTEXT, GET_CHART_CONTEXT_TOOL, runTool } from './tools.js';
 import { failure, upstreamError } from './upstream-errors.js';
 
 export const DEFAULT_MODEL = 'gpt-4.1-mini';
@@ -36,6 +37,14 @@ export interface OpenAIResponderOptions {
   idleTimeoutMs?: number;
   /** Model calls per user turn (tool-call loops stop here). Default 6. */
   maxToolRounds?: number;
+}
+
+interface RoundSetup {
+  /** The chart the analysis tools read: the request's context, or the page's answer to get_chart_context. */
+  chart: ChartContext | undefined;
+  tools: FunctionTool[];
+  /** Set when the model asked for the client tool: the turn ends there. */
+  clientCall: { callId: string; name: string } | null;
 }
 
 interface PendingCall {
@@ -76,6 +85,10 @@ export class OpenAIResponder implements Responder {
     const history = await ctx.history();
     if (input && !history.some((item) => item.id === input.id)) history.push(input);
     let modelInput: ResponseInputItem[] = withChartContext(historyToInput(history), ctx.chartContext);
+    // Without a chart context the model may ask the page for one (a client tool); once answered,
+    // that answer is the context the analysis tools work on.
+    const chart = ctx.chartContext ?? contextFromClientTool(history);
+    const setup: RoundSetup = { chart, tools: chart ? ALL_TOOLS : [...ALL_TOOLS, GET_CHART_CONTEXT_TOOL], clientCall: null };
 
     const message = new AssistantMessageWriter(thread.id, ctx);
     // One extractor per turn, so text-command ids (`txt-support-1`, …) count across tool rounds.
@@ -85,8 +98,28 @@ export class OpenAIResponder implements Responder {
     try {
       for (let round = 0; round < this.#maxRounds; round++) {
         const calls: PendingCall[] = [];
-        yield* this.#streamRound(modelInput, ctx, message, extractor, calls, applied);
+        yield* this.#streamRound(modelInput, ctx, setup, message, extractor, calls, applied);
         if (ctx.signal.aborted) return;
+        if (setup.clientCall) {
+          // The page must answer first: end the turn on a pending client tool call (one per turn).
+          if (message.started) yield* message.finish();
+          yield* remember(thread.id, applied, ctx);
+          yield { type: 'progress_update', text: 'Reading the chart…', icon: 'chart' };
+          yield {
+            type: 'thread.item.done',
+            item: {
+              type: 'client_tool_call',
+              id: ctx.newItemId('client_tool_call'),
+              thread_id: thread.id,
+              created_at: ctx.now(),
+              status: 'pending',
+              call_id: setup.clientCall.callId,
+              name: setup.clientCall.name,
+              arguments: {},
+            },
+          };
+          return;
+        }
         if (calls.length === 0) {
           exhausted = false;
           break;
@@ -125,6 +158,7 @@ export class OpenAIResponder implements Responder {
   async *#streamRound(
     input: ResponseInputItem[],
     ctx: ResponderContext,
+    setup: RoundSetup,
     message: AssistantMessageWriter,
     extractor: TextCommandExtractor,
     calls: PendingCall[],
@@ -155,7 +189,7 @@ export class OpenAIResponder implements Responder {
 
     try {
       const stream = await this.#client.responses.create(
-        { model: this.#model, instructions: this.#instructions, input, tools: ALL_TOOLS, stream: true, store: false, parallel_tool_calls: true },
+        { model: this.#model, instructions: this.#instructions, input, tools: setup.tools, stream: true, store: false, parallel_tool_calls: true },
         { signal: controller.signal, maxRetries: this.#maxRetries, timeout: this.#timeout },
       );
       arm();
@@ -180,8 +214,10 @@ export class OpenAIResponder implements Responder {
               const out = extractor.end();
               yield* emitText(out.text, out.commands);
               newItem = true;
+            } else if (item.type === 'function_call' && item.name === GET_CHART_CONTEXT) {
+              setup.clientCall ??= { callId: item.call_id, name: item.name };
             } else if (item.type === 'function_call') {
-              const outcome = runTool(item.name, item.arguments, ctx.chartContext);
+              const outcome = runTool(item.name, item.arguments, setup.chart);
               if (outcome.kind === 'command') {
                 applied.push(outcome.command);
                 yield chartCommandEffect(outcome.command);
@@ -232,4 +268,16 @@ async function* withCutDetection(stream: AsyncIterable<ResponseStreamEvent>): As
     if (error instanceof OpenAI.APIConnectionError || error instanceof TypeError) throw failure('cut');
     throw error;
   }
+}
+
+/** The chart context the page returned to the newest completed get_chart_context call, if valid. */
+function contextFromClientTool(history: readonly ThreadItem[]): ChartContext | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const item = history[i]!;
+    if (item.type === 'client_tool_call' && item.name === GET_CHART_CONTEXT && item.status === 'completed') {
+      const parsed = parseChartContext(item.output);
+      return parsed.success ? parsed.output : undefined;
+    }
+  }
+  return undefined;
 }

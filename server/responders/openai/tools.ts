@@ -57,6 +57,19 @@ export const ANALYSIS_TOOLS: FunctionTool[] = [
 
 export const ALL_TOOLS: FunctionTool[] = [...CHART_COMMAND_TOOLS, ...ANALYSIS_TOOLS];
 
+/**
+ * The ChatKit client tool the `<chart-chat>` element answers with its current chart context.
+ * Offered to the model only when a request came without one; calling it ends the turn on a
+ * pending `client_tool_call` that the page answers.
+ */
+export const GET_CHART_CONTEXT = 'get_chart_context';
+export const GET_CHART_CONTEXT_TOOL: FunctionTool = tool(
+  GET_CHART_CONTEXT,
+  "Ask the user's page for its chart context (symbol, timeframe, bars, drawings). Use it when no chart context was provided.",
+  {},
+  [],
+);
+
 export type ToolOutcome =
   /** A valid chart command: send it to the browser; the model hears `{applied: true}`. */
   | { kind: 'command'; command: ChartCommand; output: string }
