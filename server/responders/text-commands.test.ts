@@ -57,6 +57,7 @@ describe('text commands: lines', () => {
       'trendline: 2024-01-02; 1,200; 2024-02-01; 1,300.5',
       'FIB: 2024-01-02,100,2024-02-01,150',
       'MARKER: 2024-03-01, below, arrowUp "breakout"',
+      '2. level: 77',
       'marker: 1709251200',
       'Done.',
     ].join('\n');
@@ -71,6 +72,7 @@ describe('text commands: lines', () => {
       { type: 'trendline', id: 'txt-trendline-2', p1: { time: 1704153600, price: 1200 }, p2: { time: 1706745600, price: 1300.5 } },
       { type: 'fib', id: 'txt-fib-1', from: { time: 1704153600, price: 100 }, to: { time: 1706745600, price: 150 } },
       { type: 'marker', id: 'txt-marker-1', time: 1709251200, position: 'below', shape: 'arrowUp', text: 'breakout' },
+      { type: 'price_line', id: 'txt-level-2', price: 77, role: 'level' },
       { type: 'marker', id: 'txt-marker-2', time: 1709251200, position: 'above', shape: 'arrowDown' },
     ]);
     for (const c of commands) assert.equal(parseChartCommand(c).success, true);
@@ -145,6 +147,10 @@ describe('text commands: streaming', () => {
     assert.equal(headerState('**Zone**:'), 'match');
     assert.equal(headerState('Supper'), 'no');
     assert.equal(headerState('The'), 'no');
-    assert.equal(headerState('1.'), 'no');
+    assert.equal(headerState('1.'), 'prefix');
+    assert.equal(headerState('12) Res'), 'prefix');
+    assert.equal(headerState('1.5 million'), 'no');
+    assert.equal(headerState('2024 was'), 'no');
+    assert.equal(headerState('3. The'), 'no');
   });
 });

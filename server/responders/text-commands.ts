@@ -8,7 +8,7 @@
  * A command is a whole line (text before it on the same line makes it plain text):
  *
  *     line    := indent? bullet? bold? KEYWORD bold? ws* ":" ws* bold? args (ws+ label)? bold? ws*
- *     indent  := spaces or tabs              bullet := ("-" | "*" | "+" | "•") followed by a space
+ *     indent  := spaces or tabs              bullet := ("-" | "*" | "+" | "•" | "1." | "1)") followed by a space
  *     bold    := "**" | "__"                 (markdown emphasis around the keyword is ignored)
  *     KEYWORD := SUPPORT | RESISTANCE | LEVEL | ZONE | TRENDLINE | FIB | MARKER   (any case)
  *     label   := '"' text '"'  or  '“' text '”'   (cut to 64 characters)
@@ -50,7 +50,7 @@ const KEYWORDS = ['SUPPORT', 'RESISTANCE', 'LEVEL', 'ZONE', 'TRENDLINE', 'FIB', 
 type Keyword = (typeof KEYWORDS)[number];
 
 const HEADER =
-  /^[ \t]*(?:[-*+•][ \t]+)?(?:\*\*|__)?[ \t]*([A-Za-z]+)[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(.*?)[ \t]*(?:\*\*|__)?[ \t]*\r?$/s;
+  /^[ \t]*(?:(?:[-*+•]|\d{1,3}[.)])[ \t]+)?(?:\*\*|__)?[ \t]*([A-Za-z]+)[ \t]*(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(.*?)[ \t]*(?:\*\*|__)?[ \t]*\r?$/s;
 const LABEL = /[ \t]*(?:"([^"]*)"|“([^”]*)”)$/;
 const NUMBER = /^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?Z?)?$/i;
@@ -178,7 +178,15 @@ export function headerState(partial: string): 'match' | 'prefix' | 'no' {
   };
   skipSpace();
   if (i === s.length) return 'prefix';
-  if ('-*+•'.includes(s[i]!) && !s.startsWith('**', i)) {
+  const numbered = /^\d{1,3}(?:[.)]|$)/.exec(s.slice(i));
+  if (numbered) {
+    // "1." / "2)" list markers: a prefix until the space after them arrives.
+    const end = i + numbered[0].length;
+    if (end === s.length) return 'prefix';
+    if (s[end] !== ' ' && s[end] !== '\t') return 'no';
+    i = end;
+    skipSpace();
+  } else if ('-*+•'.includes(s[i]!) && !s.startsWith('**', i)) {
     if (i + 1 === s.length) return 'prefix';
     if (s[i + 1] === ' ' || s[i + 1] === '\t') {
       i++;
