@@ -142,9 +142,14 @@ describe('connectLightweightCharts: context and lifecycle', () => {
     handle.disconnect(); // twice is fine
   });
 
-  it('disconnect after the host removed the chart does not throw', () => {
-    send({ type: 'price_line', id: 's1', price: 101, role: 'support' });
+  it('a chart removed before disconnect: no throw from the pending frame or from disconnect', async () => {
+    const errors: string[] = [];
+    handle.disconnect();
+    handle = connectLightweightCharts(target, { chart: fx.chart, series: fx.series, symbol: 'TSLA', timeframe: '1D', onError: (m) => errors.push(m) });
+    send({ type: 'price_line', id: 's1', price: 101, role: 'support' }); // schedules a context update
     fx.chart.remove();
+    await painted();
+    expect(errors.length).to.be.at.most(1);
     expect(() => handle.disconnect()).to.not.throw();
     fx.dispose = () => fx.container.remove();
   });

@@ -167,7 +167,14 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
     if (frame) cancelAnimationFrame(frame);
     frame = 0;
     if (!connected) return;
-    const next = context();
+    let next: ChartContextInput;
+    try {
+      next = context();
+    } catch (error) {
+      // The host removed the chart without disconnecting first: nothing left to describe.
+      options.onError?.(`could not read the chart: ${error instanceof Error ? error.message : String(error)}`, null);
+      return;
+    }
     target.chartContext = next;
     options.onContext?.(next);
   };
