@@ -40,7 +40,8 @@ function newestSource(dir: string): number {
 
 export function ensureBuilt(): void {
   if (BUILT.some((f) => !existsSync(join(ROOT, f)))) {
-    execFileSync(join(ROOT, 'node_modules/.bin/rollup'), ['-c'], { cwd: ROOT, stdio: 'inherit' });
+    // CHART_CHAT_BUILD=pages: only the builds the pages load, when rollup.config.mjs supports it.
+    execFileSync(join(ROOT, 'node_modules/.bin/rollup'), ['-c'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CHART_CHAT_BUILD: 'pages' } });
     return;
   }
   const sources = Math.max(newestSource('sdk'), newestSource('demo'));
