@@ -20,14 +20,15 @@ export type Intent =
   | { kind: 'remove'; target: RemoveTarget }
   | { kind: 'zoom'; bars: number | 'all' }
   | { kind: 'fib' }
-  | { kind: 'help' };
+  | { kind: 'help' }
+  | { kind: 'thanks' };
 
 /** Checked in order: "exponential moving average" must win over "moving average". */
 const INDICATOR_WORDS: [RegExp, IndicatorName][] = [
-  [/\b(?:ema|exponential moving average|exp moving average)\b/, 'ema'],
+  [/\b(?:ema|exponential moving averages?|exp moving averages?)\b/, 'ema'],
   [/\b(?:bollinger(?: bands?)?|bbands?|bb)\b/, 'bollinger'],
   [/\b(?:rsi|relative strength(?: index)?)\b/, 'rsi'],
-  [/\b(?:sma|simple moving average|moving average|ma)\b/, 'sma'],
+  [/\b(?:sma|simple moving averages?|moving averages?|ma)\b/, 'sma'],
 ];
 const INDICATOR_AFTER = String.raw`(?:sma|ema|rsi|bollinger|bb|bbands?|ma|moving|simple|exponential|relative|period|bars?|length)\b`;
 const REMOVE_VERB = /\b(?:remove|delete|erase|hide|drop|get rid of|take (?:off|away|down))\b/;
@@ -49,7 +50,9 @@ export function parseIntents(message: string): Intent[] {
   const clearing = CLEAR_VERB.test(text);
 
   // Clearing and removing first: "clear the drawings" must not also draw anything.
-  if (clearing || (removing && /\b(?:all|everything|drawings)\b/.test(text))) {
+  const target = removing ? removeTarget(text) : null;
+  if (target) return [{ kind: 'remove', target }];
+  if (clearing || (removing && /\b(?:all|everything|drawings?|lines|annotations)\b/.test(text))) {
     const scope = /\b(?:everything|all of it|all)\b/.test(text) && !/\bdrawings\b/.test(text)
       ? 'all'
       : /\bindicators?\b/.test(text) && !/\bdrawings?\b/.test(text)
@@ -57,23 +60,20 @@ export function parseIntents(message: string): Intent[] {
         : 'drawings';
     return [{ kind: 'clear', scope }];
   }
-  if (removing) {
-    const target = removeTarget(text);
-    return target ? [{ kind: 'remove', target }] : [];
-  }
+  if (removing) return [];
+  if (/^\s*(?:thanks?|thank you|thx|ty|cheers|great|perfect|nice|cool|ok(?:ay)?)\b[\s.]*(?:you|a lot|so much)?[\s.]*$/.test(text)) return [{ kind: 'thanks' }];
 
   if (/\b(?:help|what can you do|what do you do|commands|capabilities)\b/.test(text)) intents.push({ kind: 'help' });
 
   if (
-    /\bwhat(?:'s| is)? (?:chart|symbol|ticker|instrument|timeframe)\b|\bwhat am i (?:looking at|viewing|seeing)\b|\bwhat(?:'s| is) (?:loaded|on (?:the |my )?(?:screen|chart))\b|\bwhich (?:chart|symbol|ticker|timeframe)\b|\bdescribe (?:the |this |my )?chart\b|\bwhat chart\b|\bchart (?:is )?loaded\b/.test(
+    /\bwhat(?:'?s| is)? (?:chart|symbol|ticker|instrument|timeframe)\b|\bwhat am i (?:looking at|viewing|seeing)\b|\bwhat(?:'?s| is) (?:loaded|on (?:the |my )?(?:screen|chart))\b|\bwhich (?:chart|symbol|ticker|timeframe)\b|\bdescribe (?:the |this |my )?chart\b|\bwhat chart\b|\bchart (?:is )?loaded\b/.test(
       text,
     )
   ) {
     intents.push({ kind: 'describe' });
   }
 
-  const indicator = parseIndicator(text);
-  if (indicator) intents.push(indicator);
+  intents.push(...parseIndicators(text));
 
   if (/\btrend ?lines?\b/.test(text)) intents.push({ kind: 'trendline', count: /\btrend ?lines\b|\bboth\b/.test(text) ? 2 : 1 });
   else if (/\btrend\b|\btrending\b|\bdirection\b|\bbullish or bearish\b|\bbearish or bullish\b|\bup ?trend or (?:a )?down ?trend\b/.test(text))
@@ -119,24 +119,30 @@ function removeTarget(text: string): RemoveTarget | null {
   return null;
 }
 
-function parseIndicator(text: string): Intent | null {
+/** The first indicator named, once per period given ("add 50 and 200 day moving averages" → two). */
+function parseIndicators(text: string): Intent[] {
   for (const [pattern, indicator] of INDICATOR_WORDS) {
     const match = pattern.exec(text);
     if (!match) continue;
-    // "20-period SMA", "sma 20", "sma(20)", "period of 20", "20 day ema", "length 50"
+    // "20-period SMA", "50 and 200 day sma", "sma 20", "sma(20)", "period of 20", "length 50"
     const before = text.slice(0, match.index);
     const after = text.slice(match.index + match[0].length);
-    const period =
-      /(\d{1,3})\s*-?\s*(?:periods?|days?|bars?|candles?|length|p)?\s*-?\s*$/.exec(before)?.[1] ??
-      /^\s*\(?\s*(\d{1,3})\b(?!\s*(?:m|h|d|w|min|hours?|days?)\b\s*(?:chart|timeframe))/.exec(after)?.[1] ??
-      /\b(?:period|length|lookback|window)\s*(?:of|=|:)?\s*(\d{1,3})\b/.exec(text)?.[1];
+    const list = /((?:\d{1,3}\s*(?:,|and|&|\/)?\s*)*\d{1,3})\s*-?\s*(?:periods?|days?|bars?|candles?|length|p)?\s*-?\s*$/.exec(before)?.[1];
+    const periods = list
+      ? [...list.matchAll(/\d{1,3}/g)].map((m) => m[0])
+      : [
+          /^\s*\(?\s*(\d{1,3})\b(?!\s*(?:m|h|d|w|min|hours?|days?)\b\s*(?:chart|timeframe))/.exec(after)?.[1] ??
+            /\b(?:period|length|lookback|window)\s*(?:of|=|:)?\s*(\d{1,3})\b/.exec(text)?.[1],
+        ];
     const stddev = /(\d(?:\.\d+)?)\s*(?:std|stdev|stddev|standard deviations?|sigma|sd)\b/.exec(text)?.[1];
-    const intent: Intent = { kind: 'indicator', indicator };
-    if (period !== undefined) intent.period = Number(period);
-    if (stddev !== undefined && indicator === 'bollinger') intent.stddev = Number(stddev);
-    return intent;
+    return periods.slice(0, 4).map((period): Intent => {
+      const intent: Intent = { kind: 'indicator', indicator };
+      if (period !== undefined) intent.period = Number(period);
+      if (stddev !== undefined && indicator === 'bollinger') intent.stddev = Number(stddev);
+      return intent;
+    });
   }
-  return null;
+  return [];
 }
 
 function parseZoom(text: string): Intent | null {

@@ -63,6 +63,8 @@ export function runSkill(intent: Intent, cc: ChartContext | undefined): SkillRes
   switch (intent.kind) {
     case 'help':
       return help(cc);
+    case 'thanks':
+      return { text: "You're welcome. Ask me for levels, a trendline, an indicator or the trend whenever you like.", commands: [] };
     case 'describe':
       return cc ? describe(cc) : noChart();
     case 'levels':
