@@ -92,6 +92,25 @@ describe('support and resistance levels', () => {
   });
 });
 
+describe('price gaps', () => {
+  it('finds the new range after a gap up and keeps the old one as support', () => {
+    // 160 bars ranging 100..120, then a gap to a 150..170 range.
+    const path = (i: number) => (i < 160 ? triangle(i, 100, 120, 40) : triangle(i - 160, 150, 170, 40));
+    const bars = barsFromPath(331, path, {
+      seed: 8,
+      noise: 0.4,
+      wick: 0.8,
+      floor: (i) => (i < 160 ? 100 : 150),
+      ceiling: (i) => (i < 160 ? 120 : 170),
+    });
+    const result = findLevels(bars, { perSide: 4 });
+    const near = (levels: { price: number }[], price: number) => levels.some((l) => Math.abs(l.price - price) <= 0.6);
+    assert.ok(near(result.support, 150), `support ${result.support.map((l) => l.price)}`);
+    assert.ok(near(result.support, 120) && near(result.support, 100));
+    assert.ok(near(result.resistance, 170), `resistance ${result.resistance.map((l) => l.price)}`);
+  });
+});
+
 describe('extremes', () => {
   it('finds the highest high and lowest low with their bars', () => {
     const bars = plantedRange(7);

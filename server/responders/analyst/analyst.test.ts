@@ -120,6 +120,8 @@ describe('analyst through /api/chatkit', () => {
     const rsi = await ask('add rsi 7');
     assert.deepEqual(rsi.commands, [{ type: 'indicator', id: 'ai-rsi-7', indicator: 'rsi', params: { period: 7 } }]);
     assert.ok(rsi.text.includes(computeIndicator(RANGE, { indicator: 'rsi', period: 7 }).value!.toFixed(1)));
+    const two = await ask('add 50 and 200 day moving averages');
+    assert.deepEqual(two.commands.map((c) => ('id' in c ? c.id : c.type)), ['ai-sma-50', 'ai-sma-200']);
     const ema = await ask('EMA 50 please');
     assert.equal(ema.commands[0]?.type === 'indicator' && ema.commands[0].id, 'ai-ema-50');
   });
