@@ -12,8 +12,9 @@ export interface ConversationResult {
   /** Empty when everything arrived as expected. */
   problems: string[];
   events: number;
-  /** Milliseconds from sending the request to the first event / the last byte. */
+  /** Milliseconds from sending the request to the first event / the first answer text / the last byte. */
   firstEventMs: number;
+  firstDeltaMs: number;
   totalMs: number;
 }
 
@@ -26,6 +27,7 @@ export async function streamConversation(
   const problems: string[] = [];
   const started = performance.now();
   let firstEventMs = -1;
+  let firstDeltaMs = -1;
   const events: ThreadStreamEvent[] = [];
   try {
     const response = await fetch(`${url}/api/chatkit`, {
@@ -34,10 +36,13 @@ export async function streamConversation(
       body: JSON.stringify(createThread(text)),
     });
     if (response.status !== 200 || !response.body) {
-      return { problems: [`HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`], events: 0, firstEventMs: -1, totalMs: performance.now() - started };
+      return { problems: [`HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`], events: 0, firstEventMs: -1, firstDeltaMs: -1, totalMs: performance.now() - started };
     }
     for await (const event of readSse(response.body)) {
       if (firstEventMs < 0) firstEventMs = performance.now() - started;
+      if (firstDeltaMs < 0 && event.type === 'thread.item.updated' && event.update.type === 'assistant_message.content_part.text_delta') {
+        firstDeltaMs = performance.now() - started;
+      }
       events.push(event);
     }
   } catch (error) {
@@ -45,7 +50,7 @@ export async function streamConversation(
   }
   const totalMs = performance.now() - started;
   problems.push(...checkConversation(events, expectedAnswer));
-  return { problems, events: events.length, firstEventMs, totalMs };
+  return { problems, events: events.length, firstEventMs, firstDeltaMs, totalMs };
 }
 
 /** Protocol order and completeness of one `threads.create` stream with a plain text answer. */
