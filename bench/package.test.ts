@@ -60,6 +60,44 @@ describe('package.json', () => {
     );
   });
 
+  test('the types of every entry resolve through the exports map and type-check a consumer', () => {
+    // A consumer inside the package directory, so `chart-chat/...` resolves to this package.
+    const dir = join('dist', '.types-check');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'consumer.ts'),
+      [
+        "import { ChartChat, ChartCommandEvent, parseChartCommand, type ChartCommand, type ChartContextInput } from 'chart-chat';",
+        "import { connectLightweightCharts, type LightweightChartsConnection } from 'chart-chat/lightweight-charts';",
+        "import { createApp, MemoryStore, type Responder, type Store } from 'chart-chat/server';",
+        "const el = document.createElement('chart-chat');",
+        'const typed: ChartChat = el; // HTMLElementTagNameMap knows the tag',
+        "const context: ChartContextInput = { symbol: 'TSLA', timeframe: '1D', bars: [] };",
+        'typed.chartContext = context;',
+        "el.addEventListener('chart-command', (e: ChartCommandEvent) => { const c: ChartCommand = e.detail; void c.type; });",
+        "const parsed = parseChartCommand({ type: 'remove', id: 'x' });",
+        'if (parsed.success) { const t: string = parsed.output.type; void t; }',
+        'declare const connection: LightweightChartsConnection;',
+        'void connection.disconnect; void connectLightweightCharts;',
+        'declare const responder: Responder;',
+        'const store: Store = new MemoryStore();',
+        'void createApp({ responder, store }).fetch;',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: ['node'], strict: true, noEmit: true, skipLibCheck: true },
+        files: ['consumer.ts'],
+      }),
+    );
+    try {
+      execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      assert.fail(`the consumer does not type-check against dist/types:\n${(error as { stdout?: string }).stdout ?? error}`);
+    }
+  });
+
   test('chart-chat/server resolves through the exports map and serves requests', async () => {
     const server = (await import('chart-chat/server' as string)) as typeof import('../server/index.js');
     assert.equal(typeof server.createApp, 'function');
