@@ -6,6 +6,8 @@
  * upstream by the same clients: the difference per percentile is what the server adds
  * (validation, store, SDK, re-framing, logging, key guard) under that concurrency. Each level
  * runs ROUNDS times; figures are the median round. Memory is the server process's peak.
+ * All N requests arrive at once, so on one server thread the added latency is mostly queueing:
+ * roughly N × (server CPU per conversation) spread over the run.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +17,8 @@ import { startFakeOpenAI, step, turn, type RecordedRequest, type ScriptStep } fr
 import { numberedChunks } from '../server/reliability/conversation.js';
 import { percentile } from './stats.js';
 
-const CONCURRENCY = [200, 500];
+/** LOAD_PROFILE=1 runs one level and writes a CPU profile of the server to /tmp/load-profile. */
+const CONCURRENCY = process.env['LOAD_PROFILE'] ? [200] : [20, 200, 500];
 const ROUNDS = 3;
 const WORDS = 40;
 const KEY = 'sk-test-LEAKCHECK-bench-0123456789';
@@ -93,7 +96,7 @@ export default async function loadBench(): Promise<Record<string, string | numbe
   const upstream = await startFakeOpenAI();
   upstream.setDefault(answer);
   const child = fork(fileURLToPath(new URL('./load-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env['LOAD_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/load-profile'] : [])],
     env: { ...process.env, UPSTREAM_URL: upstream.baseURL, UPSTREAM_KEY: KEY },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -114,13 +117,15 @@ export default async function loadBench(): Promise<Record<string, string | numbe
       let peakRss = 0;
       let peakHeap = 0;
       let idleHeap = 0;
+      const cpuPerConversation: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const straight = await direct(upstream.baseURL, n);
         await ask(child, 'mark', 'marked');
         const started = performance.now();
         const results = await converse(n);
         const wall = performance.now() - started;
-        const memory = await ask<{ idle: { heapUsed: number }; peak: { rss: number; heapUsed: number } }>(child, 'report', 'peak');
+        const memory = await ask<{ idle: { heapUsed: number }; peak: { rss: number; heapUsed: number }; cpuMs: number }>(child, 'report', 'peak');
+        cpuPerConversation.push(memory.cpuMs / n);
         const broken = results.filter((r) => r.problems.length > 0);
         if (broken.length > 0) throw new Error(`${broken.length} of ${n} conversations lost or reordered events: ${broken[0]!.problems[0]}`);
         events = results.reduce((sum, r) => sum + r.events, 0);
@@ -152,6 +157,7 @@ export default async function loadBench(): Promise<Record<string, string | numbe
       out[`n=${n}: whole answer ms p50 / p99`] = `${r1(m('totalP50'))} / ${r1(m('totalP99'))}`;
       out[`n=${n}: added whole-answer ms p50`] = r1(median(rounds.map((r) => r['totalP50']! - r['directTotalP50']!)));
       out[`n=${n}: added whole-answer ms p99`] = r1(median(rounds.map((r) => r['totalP99']! - r['directTotalP99']!)));
+      out[`n=${n}: server CPU ms per conversation`] = r1(median(cpuPerConversation));
       out[`n=${n}: server peak rss MB`] = mb(peakRss);
       out[`n=${n}: server peak heap MB (idle)`] = `${mb(peakHeap)} (${mb(idleHeap)})`;
     }

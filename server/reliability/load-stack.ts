@@ -44,7 +44,7 @@ function groups(id: number, script: LoadScript): string[][] {
 export async function startLoadStack(script: LoadScript = {}, app: Partial<AppOptions> = {}): Promise<LoadStack> {
   const upstream = await startFakeOpenAI();
   upstream.setDefault((request) => answerFor(request, script));
-  const responder = new OpenAIResponder({ apiKey: LOAD_KEY, baseURL: upstream.baseURL, maxRetries: 0, timeoutMs: 30_000, idleTimeoutMs: 30_000 });
+  const responder = new OpenAIResponder({ apiKey: LOAD_KEY, baseURL: upstream.baseURL, maxRetries: 2, timeoutMs: 30_000, idleTimeoutMs: 30_000 });
   const server = await listen(createApp({ responder, ...app }));
   return {
     upstream,
