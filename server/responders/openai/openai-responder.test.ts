@@ -34,7 +34,7 @@ let store: MemoryStore;
 async function start(options: Partial<OpenAIResponderOptions> = {}) {
   await server?.close();
   store = new MemoryStore();
-  const responder = new OpenAIResponder({ apiKey: API_KEY, baseURL: upstream.baseURL, maxRetries: 0, timeoutMs: 2000, idleTimeoutMs: 2000, ...options });
+  const responder = new OpenAIResponder({ apiKey: API_KEY, baseURL: upstream.baseURL, maxRetries: 0, timeoutMs: 10_000, idleTimeoutMs: 10_000, ...options });
   server = await listen(createApp({ responder, store }));
 }
 
