@@ -9,7 +9,7 @@ describe('fake-openai with the real openai SDK', () => {
   let client: OpenAI;
   before(async () => {
     upstream = await startFakeOpenAI();
-    client = new OpenAI({ apiKey: 'sk-test-key', baseURL: upstream.baseURL, maxRetries: 0, timeout: 2000, logLevel: 'off' });
+    client = new OpenAI({ apiKey: 'sk-test-key', baseURL: upstream.baseURL, maxRetries: 0, timeout: 10_000, logLevel: 'off' });
   });
   after(() => upstream.close());
 
