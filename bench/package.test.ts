@@ -48,6 +48,19 @@ describe('package.json', () => {
     assert.deepEqual(unwanted, []);
   });
 
+  test('the npm and server builds import only declared dependencies (and node: builtins on the server)', () => {
+    const deps = new Set(Object.keys((pkg as unknown as { dependencies: Record<string, string> }).dependencies));
+    const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+    const bareImports = (file: string) =>
+      [...readFileSync(file, 'utf8').matchAll(/(?:^|[\s;])(?:import|export)\b[^'"]*?from\s*['"]([^'"./][^'"]*)['"]|import\(\s*['"]([^'"./][^'"]*)['"]\s*\)|^import\s*['"]([^'"./][^'"]*)['"]/gm)]
+        .map((m) => m[1] ?? m[2] ?? m[3]!);
+    const browser = [...walk('dist/npm')].filter((f) => f.endsWith('.js')).flatMap(bareImports);
+    const server = [...walk('dist/server')].filter((f) => f.endsWith('.js')).flatMap(bareImports);
+    assert.ok(browser.includes('lit') && browser.includes('valibot'), 'lit and valibot stay external in dist/npm');
+    assert.deepEqual([...new Set(browser.map(packageOf))].filter((p) => !['lit', 'valibot', 'lightweight-charts'].includes(p)), [], 'dist/npm imports a server or undeclared package');
+    assert.deepEqual([...new Set(server.map(packageOf))].filter((p) => !p.startsWith('node:') && !deps.has(p)), [], 'dist/server imports an undeclared package');
+  });
+
   test('sideEffects lists exactly the modules (sources and builds) that register the element', () => {
     // Sources count too: rollup's node-resolve applies this field to sdk/*.ts when bundling.
     const sources = [...walk('sdk')].filter((f) => f.endsWith('.ts') && !/\.test\.ts$|\/testing\//.test(f));
