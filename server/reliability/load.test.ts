@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createThread } from '../testing/chatkit-client.js';
 import { readSse } from '../testing/sse.js';
+import { createLogger } from '../log/logger.js';
 import { inParallel, streamConversation } from './conversation.js';
 import { conversationMessage, expectedAnswer, startLoadStack, type LoadStack } from './load-stack.js';
 
@@ -15,8 +16,11 @@ const CONVERSATIONS = 200;
 
 describe('load: concurrent streaming conversations', () => {
   let stack: LoadStack;
+  let turnLines = 0;
   before(async () => {
-    stack = await startLoadStack();
+    // Production shape: logging on (it wraps request and response bodies), to a counting sink.
+    const logger = createLogger({ level: 'info', sink: (line) => void (line.includes('"msg":"turn"') && turnLines++) });
+    stack = await startLoadStack({}, { logger });
   });
   after(() => stack.close());
 
@@ -28,6 +32,7 @@ describe('load: concurrent streaming conversations', () => {
     assert.deepEqual(broken.slice(0, 5), []);
     assert.equal(stack.upstream.requests.length, CONVERSATIONS);
     assert.ok(results.every((r) => r.events >= 40), 'each stream carried at least one event per word');
+    assert.equal(turnLines, CONVERSATIONS, 'one turn log line per conversation');
   });
 
   it('clients that disconnect mid-answer cancel their upstream requests', { timeout: 60_000 }, async () => {
