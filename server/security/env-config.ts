@@ -53,7 +53,8 @@ export function securityOptionsFromEnv(env: Env, sink?: LogSink): EnvSecurityCon
     trustProxy,
     cors: { origins },
     rateLimit: { perIp: perMinute(ipPerMin), perUser: perMinute(userPerMin) },
-    ...(apiKey && { secrets: [apiKey] }),
+    // Neither the OpenAI key nor the token secret may ever appear in a response.
+    secrets: [apiKey, env['CHART_CHAT_SECRET']].filter((value): value is string => !!value),
     session: {
       secret: secret.bytes,
       ttlSeconds,
