@@ -34,7 +34,7 @@ export function handleEffect(host: HTMLElement, name: string, data: unknown): vo
 export function runClientTool(host: BridgeHost, name: string, params: unknown): ToolResult {
   switch (name) {
     case 'get_chart_context':
-      return host.validContext() ?? { error: 'no chart context: the page has not set a valid chartContext' };
+      return host.validContext() ?? { error: 'no chart context on this page' };
     case 'apply_chart_command':
       return applyCommand(host, params);
     default:

@@ -185,7 +185,7 @@ export class ChartChat extends LitElement implements RendererHost {
       if (source != null) {
         const parsed = parseChartContext(source);
         if (parsed.success) this.#context = parsed.output;
-        else fire(this, 'chart-chat-error', { code: 'invalid_context', message: `chartContext is invalid and is not sent: ${parsed.message}` });
+        else fire(this, 'chart-chat-error', { code: 'invalid_context', message: `invalid chartContext, not sent: ${parsed.message}` });
       }
     }
     return this.#context;

@@ -18,6 +18,8 @@ export interface RendererHost extends BridgeHost, ReactiveControllerHost {
   /** The protocol fetch: identity headers, chart context, session renewal. */
   readonly transport: typeof fetch;
   readonly renderRoot: HTMLElement | DocumentFragment;
+  /** Dispatches `chart-chat-error` with `code` and the error's message. */
+  reportError(code: string, error: unknown): void;
 }
 
 export interface Renderer {

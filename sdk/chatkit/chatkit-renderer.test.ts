@@ -232,7 +232,7 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
     });
     expect(errors[1]!.detail.message).to.contain('price must be a finite number');
     expect(errors[3]!.detail.message).to.contain('id');
-    expect(errors[4]!.detail.message).to.contain('label must be at most 64 characters');
+    expect(errors[4]!.detail.message).to.contain('label: Invalid length: Expected <=64 but received 10485760');
     expect(errors[4]!.detail.message.length).to.be.below(500);
   });
 
@@ -256,7 +256,7 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
     expect(nan).to.deep.equal({ applied: false, reason: 'price: price must be a finite number' });
     const huge = await tool('apply_chart_command', { type: 'marker', id: 'm', time: 1, position: 'above', shape: 'circle', text: 'y'.repeat(10 * 1024 * 1024) });
     expect(huge.applied).to.equal(false);
-    expect(String(huge.reason)).to.contain('at most 64 characters');
+    expect(String(huge.reason)).to.contain('Expected <=64');
     expect(errors).to.have.length(2);
     expect(commands).to.have.length(2); // the accepted one and the rejected one; no invalid ones
 

@@ -31,9 +31,7 @@ export class ChatKitRenderer implements Renderer {
       if (typeof d?.name === 'string') handleEffect(host, d.name, d.data);
     });
     on('chatkit.ready', () => fire(host, 'chart-chat-ready', { renderer: 'chatkit' }));
-    on<{ error?: unknown } | undefined>('chatkit.error', (d) =>
-      fire(host, 'chart-chat-error', { code: 'chatkit_error', message: String((d?.error as Error)?.message ?? d?.error), error: d?.error }),
-    );
+    on<{ error?: unknown } | undefined>('chatkit.error', (d) => host.reportError('chatkit_error', d?.error));
     on('chatkit.response.start', () => fire(host, 'chart-chat-response-start', null));
     on('chatkit.response.end', () => fire(host, 'chart-chat-response-end', null));
     on<{ threadId?: string | null }>('chatkit.thread.change', (d) => {

@@ -5,12 +5,14 @@
  */
 import * as v from 'valibot';
 import { describeIssues } from './chart-context.js';
-import { Color, Id, Label, LineStyleName, Point, Price, TickerSymbol, Time, Timeframe } from './primitives.js';
+import { Color, Id, Label, LineStyleName, numberIn, Point, Price, TickerSymbol, Time, Timeframe } from './primitives.js';
 
 export const LEVEL_ROLES = ['support', 'resistance', 'level'] as const;
 export const INDICATOR_KINDS = ['sma', 'ema', 'bollinger', 'rsi'] as const;
 export const MARKER_POSITIONS = ['above', 'below', 'in', 'price'] as const;
 export const MARKER_SHAPES = ['arrowUp', 'arrowDown', 'circle', 'square'] as const;
+export const TRENDLINE_EXTENDS = ['none', 'left', 'right', 'both'] as const;
+export type TrendlineExtend = (typeof TRENDLINE_EXTENDS)[number];
 export const DEFAULT_FIB_LEVELS = [0, 0.236, 0.382, 0.5, 0.618, 0.786, 1] as const;
 
 /** A horizontal level across the chart (support, resistance or a plain level). */
@@ -18,7 +20,7 @@ export const PriceLineCommand = v.object({
   type: v.literal('price_line'),
   id: Id,
   price: Price,
-  role: v.picklist(LEVEL_ROLES, 'role must be support, resistance or level'),
+  role: v.picklist(LEVEL_ROLES),
   label: v.optional(Label),
   color: v.optional(Color),
   style: v.optional(LineStyleName),
@@ -32,8 +34,12 @@ export const TrendlineCommand = v.object({
   p2: Point,
   extend: v.optional(
     v.pipe(
-      v.union([v.boolean(), v.picklist(['none', 'left', 'right', 'both'])], 'extend must be none, left, right, both or a boolean'),
-      v.transform((e): 'none' | 'left' | 'right' | 'both' => (e === true ? 'right' : e === false ? 'none' : e)),
+      // A plain check rather than v.union: keeps that schema kind out of the element bundle.
+      v.custom<TrendlineExtend | boolean>(
+        (e) => typeof e === 'boolean' || TRENDLINE_EXTENDS.includes(e as TrendlineExtend),
+        'none, left, right, both or a boolean',
+      ),
+      v.transform((e): TrendlineExtend => (e === true ? 'right' : e === false ? 'none' : e)),
     ),
   ),
   label: v.optional(Label),
@@ -65,9 +71,9 @@ export const FibCommand = v.object({
   to: Point,
   levels: v.optional(
     v.pipe(
-      v.array(v.pipe(v.number(), v.finite(), v.minValue(-5), v.maxValue(5))),
-      v.minLength(1, 'fib levels must not be empty'),
-      v.maxLength(20, 'fib takes at most 20 levels'),
+      v.array(v.pipe(v.number(), numberIn(-5, 5, 'ratios from -5 to 5'))),
+      v.check((levels) => levels.length > 0, 'fib levels must not be empty'),
+      v.maxLength(20),
     ),
   ),
   label: v.optional(Label),
@@ -79,8 +85,8 @@ export const MarkerCommand = v.pipe(
     type: v.literal('marker'),
     id: Id,
     time: Time,
-    position: v.picklist(MARKER_POSITIONS, 'position must be above, below, in or price'),
-    shape: v.picklist(MARKER_SHAPES, 'shape must be arrowUp, arrowDown, circle or square'),
+    position: v.picklist(MARKER_POSITIONS),
+    shape: v.picklist(MARKER_SHAPES),
     text: v.optional(Label),
     price: v.optional(Price),
     color: v.optional(Color),
@@ -90,8 +96,8 @@ export const MarkerCommand = v.pipe(
 
 /** Indicator parameters; each indicator uses the ones it needs. */
 export const IndicatorParams = v.object({
-  period: v.optional(v.pipe(v.number(), v.integer('period must be whole bars'), v.minValue(1), v.maxValue(500))),
-  stddev: v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(10))),
+  period: v.optional(v.pipe(v.number(), numberIn(1, 500, 'period must be whole bars from 1 to 500', true))),
+  stddev: v.optional(v.pipe(v.number(), numberIn(0.1, 10, 'stddev must be from 0.1 to 10'))),
   source: v.optional(v.picklist(['open', 'high', 'low', 'close'])),
   color: v.optional(Color),
 });
@@ -100,7 +106,7 @@ export const IndicatorParams = v.object({
 export const IndicatorCommand = v.object({
   type: v.literal('indicator'),
   id: Id,
-  indicator: v.picklist(INDICATOR_KINDS, 'indicator must be sma, ema, bollinger or rsi'),
+  indicator: v.picklist(INDICATOR_KINDS),
   params: v.optional(IndicatorParams, {}),
 });
 
@@ -134,7 +140,6 @@ export const ChartCommand = v.variant(
     RemoveCommand,
     ClearCommand,
   ],
-  'type must be one of price_line, trendline, zone, fib, marker, indicator, set_symbol, set_timeframe, set_visible_range, remove, clear',
 );
 
 /** A validated chart command (the parser's output: normalized, extra keys stripped). */

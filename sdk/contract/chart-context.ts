@@ -3,7 +3,7 @@
  * It is data, never instructions: the server hands it to the model as a labelled data block.
  */
 import * as v from 'valibot';
-import { Id, Label, Point, Price, TickerSymbol, Time, Timeframe } from './primitives.js';
+import { Id, Label, numberIn, Point, Price, TickerSymbol, Time, Timeframe } from './primitives.js';
 
 /** Bars kept after validation: the newest ones, oldest first. */
 export const MAX_CONTEXT_BARS = 500;
@@ -22,7 +22,7 @@ export const Bar = v.pipe(
     high: Price,
     low: Price,
     close: Price,
-    volume: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0, 'volume must not be negative'))),
+    volume: v.optional(v.pipe(v.number(), numberIn(0, Number.MAX_VALUE, 'volume must be a finite number, not negative'))),
   }),
   v.check(
     (b) => b.high >= Math.max(b.open, b.close, b.low) && b.low <= Math.min(b.open, b.close),
@@ -33,7 +33,7 @@ export type Bar = v.InferOutput<typeof Bar>;
 
 export const VisibleRange = v.pipe(
   v.object({ from: Time, to: Time }),
-  v.check((r) => r.from <= r.to, 'visibleRange.from must not be after visibleRange.to'),
+  v.check((r) => r.from <= r.to, 'from must not be after to'),
 );
 
 /** A drawing the chart already shows, so the model can refer to or remove it. */
@@ -48,21 +48,40 @@ export const ContextDrawing = v.object({
   p2: v.optional(Point),
 });
 
+/** A plain JSON object (not an array, not null). */
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** JSON length of a value, or Infinity when it cannot be serialized (cycles, BigInt). */
+function jsonLength(x: unknown): number {
+  try {
+    return JSON.stringify(x).length;
+  } catch {
+    return Infinity;
+  }
+}
+
+// Plain checks instead of v.record/v.union: the element ships this schema, and those two
+// schema kinds alone cost ~0.6 KB gzipped in the script-tag bundle.
+type IndicatorParamsRecord = Record<string, number | string>;
+const ContextIndicatorParams = v.custom<IndicatorParamsRecord>(
+  (p) =>
+    isRecord(p) &&
+    Object.keys(p).length <= 16 &&
+    Object.entries(p).every(
+      ([k, x]) => k.length <= 32 && ((typeof x === 'number' && Number.isFinite(x)) || (typeof x === 'string' && x.length <= 32)),
+    ),
+  'at most 16 numbers or short strings',
+);
+
 export const ContextIndicator = v.object({
   id: Id,
   indicator: v.pipe(v.string(), v.maxLength(32)),
-  params: v.optional(v.record(v.pipe(v.string(), v.maxLength(32)), v.union([v.number(), v.pipe(v.string(), v.maxLength(32))]))),
+  params: v.optional(ContextIndicatorParams),
 });
 
-const Meta = v.pipe(
-  v.record(v.pipe(v.string(), v.maxLength(64)), v.unknown()),
-  v.check((m) => {
-    try {
-      return JSON.stringify(m).length <= MAX_META_BYTES;
-    } catch {
-      return false;
-    }
-  }, `meta must serialize to at most ${MAX_META_BYTES} bytes of JSON`),
+const Meta = v.custom<Record<string, unknown>>(
+  (m) => isRecord(m) && jsonLength(m) <= MAX_META_BYTES,
+  `an object of at most ${MAX_META_BYTES} bytes of JSON`,
 );
 
 /**
@@ -76,8 +95,8 @@ export const ChartContext = v.object({
   lastPrice: v.optional(Price),
   bars: v.optional(
     v.pipe(
-      v.array(Bar, 'bars must be an array of {time, open, high, low, close, volume?}'),
-      v.maxLength(MAX_INPUT_BARS, `bars must hold at most ${MAX_INPUT_BARS} entries`),
+      v.array(Bar),
+      v.maxLength(MAX_INPUT_BARS),
       v.transform(normalizeBars),
     ),
     [],
@@ -93,19 +112,8 @@ export type ChartContext = v.InferOutput<typeof ChartContext>;
 export type ChartContextInput = v.InferInput<typeof ChartContext>;
 
 function normalizeBars(bars: Bar[]): Bar[] {
-  let sorted = true;
-  for (let i = 1; i < bars.length; i++) {
-    if (bars[i]!.time <= bars[i - 1]!.time) {
-      sorted = false;
-      break;
-    }
-  }
-  if (!sorted) {
-    const byTime = new Map<number, Bar>();
-    for (const bar of bars) byTime.set(bar.time, bar);
-    bars = [...byTime.values()].sort((a, b) => a.time - b.time);
-  }
-  return bars.length > MAX_CONTEXT_BARS ? bars.slice(-MAX_CONTEXT_BARS) : bars;
+  const byTime = new Map(bars.map((bar) => [bar.time, bar]));
+  return [...byTime.values()].sort((x, y) => x.time - y.time).slice(-MAX_CONTEXT_BARS);
 }
 
 /** Validates a chart context; returns the capped context or a readable message. */
@@ -116,13 +124,19 @@ export function parseChartContext(
   return result.success ? { success: true, output: result.output } : { success: false, message: describeIssues(result.issues) };
 }
 
-/** One line per issue, with the dotted path: "bars.3.high: price must be finite". */
+/**
+ * One line per issue, with the dotted path: `bars.3.high: price must be a finite number`,
+ * `role: Invalid type: Expected ("support" | "resistance" | "level") but received "floor"`.
+ * Where no custom message is set, valibot's own names the expected and received values; each
+ * message is cut short so a huge input never comes back whole.
+ */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
     .slice(0, 5)
     .map((issue) => {
       const path = v.getDotPath(issue);
-      return path ? `${path}: ${issue.message}` : issue.message;
+      const message = issue.message.length > 300 ? `${issue.message.slice(0, 300)}…` : issue.message;
+      return path ? `${path}: ${message}` : message;
     })
     .join('; ');
 }

@@ -106,7 +106,7 @@ describe('<chart-chat renderer="lite">', () => {
     await until(() => errors.length === invalid.length, `expected ${invalid.length} errors, got ${errors.length}`);
     expect(commands).to.have.length(0);
     expect(errors.map((e) => e.detail.data)).to.deep.equal(invalid);
-    expect(errors[0]!.detail.message).to.contain('type must be one of');
+    expect(errors[0]!.detail.message).to.contain('type: Invalid type: Expected ("price_line"');
     expect(errors[1]!.detail.message).to.contain('price');
     expect(errors[3]!.detail.message).to.contain('id');
   });

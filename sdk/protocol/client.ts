@@ -5,16 +5,22 @@
  * protocol's shapes, are skipped rather than trusted.
  */
 import * as v from 'valibot';
+import { numberIn } from '../contract/primitives.js';
 import { readSse } from './sse.js';
+
+// Schema kinds the contract already uses (custom rather than boolean, numberIn rather than
+// integer/min/max): valibot lands in the element's chunk, so every extra kind here costs it bytes.
+const Flag = v.optional(v.custom<boolean>((x) => typeof x === 'boolean'));
+const Any = v.custom<unknown>(() => true);
 
 const Text = v.object({ text: v.optional(v.string()) });
 const Item = v.object({
   id: v.string(),
   type: v.string(),
-  content: v.optional(v.array(v.unknown())),
+  content: v.optional(v.array(Any)),
   status: v.optional(v.string()),
   name: v.optional(v.string()),
-  arguments: v.optional(v.unknown()),
+  arguments: v.optional(Any),
 });
 const ItemEvent = <T extends string>(type: T) => v.object({ type: v.literal(type), item: Item });
 
@@ -30,19 +36,19 @@ export const StreamEvent = v.variant('type', [
     item_id: v.string(),
     update: v.object({
       type: v.string(),
-      content_index: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(99))),
+      content_index: v.optional(v.pipe(v.number(), numberIn(0, 99, 'content_index out of range', true))),
       delta: v.optional(v.string()),
       content: v.optional(Text),
     }),
   }),
-  v.object({ type: v.literal('stream_options'), stream_options: v.object({ allow_cancel: v.optional(v.boolean()) }) }),
+  v.object({ type: v.literal('stream_options'), stream_options: v.object({ allow_cancel: Flag }) }),
   v.object({ type: v.literal('progress_update'), text: v.string() }),
-  v.object({ type: v.literal('client_effect'), name: v.string(), data: v.optional(v.unknown()) }),
+  v.object({ type: v.literal('client_effect'), name: v.string(), data: v.optional(Any) }),
   v.object({
     type: v.literal('error'),
     code: v.optional(v.string()),
     message: v.optional(v.string()),
-    allow_retry: v.optional(v.boolean()),
+    allow_retry: Flag,
   }),
   v.object({ type: v.literal('notice'), level: v.optional(v.string()), message: v.string(), title: v.optional(v.string()) }),
 ]);

@@ -24,7 +24,8 @@ export function clientId(): string {
 // getRandomValues works outside secure contexts too, unlike crypto.randomUUID.
 const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-const SessionResponse = v.object({ token: v.pipe(v.string(), v.minLength(1)), expires_at: v.number() });
+// A check rather than v.minLength: that action would be the only one of its kind in the element's bundle.
+const SessionResponse = v.object({ token: v.pipe(v.string(), v.check((t) => t.length > 0)), expires_at: v.number() });
 
 /**
  * Tokens from one session URL: cached until shortly before they expire, one request shared by
@@ -43,7 +44,7 @@ export function sessionTokens(url: string): (renew?: boolean) => Promise<string>
     });
     if (!res.ok) throw Error(`session request failed with HTTP ${res.status}`);
     const parsed = v.safeParse(SessionResponse, await res.json());
-    if (!parsed.success) throw Error('session response is not {token, expires_at}');
+    if (!parsed.success) throw Error('bad session response');
     const now = Date.now();
     const lifetime = parsed.output.expires_at * 1000 - now;
     // Refresh a little early: 30 s, or a fifth of the lifetime for short tokens.
