@@ -55,8 +55,7 @@ const STANDALONE_ID = '\0chart-chat-standalone';
 function standaloneEntry() {
   const lines = [
     `import ${JSON.stringify(resolve(existsSync(DEFINE_ENTRY) ? DEFINE_ENTRY : SDK_ENTRY))};`,
-    `export { ChartChat, DEFAULT_CHATKIT_SRC, parseChartCommand, parseChartContext } from ${JSON.stringify(resolve(SDK_ENTRY))};`,
-    `export * from ${JSON.stringify(resolve('sdk/events.ts'))};`,
+    `export { ChartChat, ChartCommandEvent, ChartCommandErrorEvent, DEFAULT_CHATKIT_SRC, parseChartCommand, parseChartContext } from ${JSON.stringify(resolve(SDK_ENTRY))};`,
   ];
   return {
     name: 'chart-chat-standalone-entry',
@@ -197,4 +196,9 @@ if (existsSync(DEMO_ENTRY)) {
   });
 }
 
-export default builds;
+// `npm start` needs only what the pages it serves load (CHART_CHAT_BUILD=pages): the standalone
+// bundles and the demo, not the npm, server, types and manifest builds.
+const pagesOnly = process.env.CHART_CHAT_BUILD === 'pages';
+const isPageBuild = (build) => !['dist/npm', 'dist/server'].includes(build.output.dir);
+
+export default pagesOnly ? builds.filter(isPageBuild) : builds;
