@@ -86,7 +86,7 @@ export function runSkill(intent: Intent, cc: ChartContext | undefined): SkillRes
     case 'timeframe':
       return {
         text: cc && cc.timeframe !== intent.timeframe
-          ? `Switching ${cc.symbol} from ${cc.timeframe} to the ${intent.timeframe} timeframe.`
+          ? `Switching from ${cc.timeframe} to the ${intent.timeframe} timeframe.`
           : `Showing the ${intent.timeframe} timeframe.`,
         commands: [{ type: 'set_timeframe', timeframe: intent.timeframe }],
       };
