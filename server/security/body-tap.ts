@@ -30,24 +30,31 @@ export function tapBody(body: ReadableStream<Uint8Array>, tap: BodyTap): Readabl
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        let step: ReadableStreamReadResult<Uint8Array>;
-        try {
-          step = await reader.read();
-        } catch (error) {
-          end('error');
-          controller.error(error);
-          return;
+        // Read until there is something to pass on: a pull that enqueues nothing is not called
+        // again, and a tap may hold a whole chunk back (e.g. half an SSE frame).
+        for (;;) {
+          let step: ReadableStreamReadResult<Uint8Array>;
+          try {
+            step = await reader.read();
+          } catch (error) {
+            end('error');
+            controller.error(error);
+            return;
+          }
+          if (step.done) {
+            const rest = tap.flush?.();
+            if (rest && rest.byteLength > 0) controller.enqueue(rest);
+            end('done');
+            controller.close();
+            return;
+          }
+          const value = typeof step.value === 'string' ? new TextEncoder().encode(step.value) : step.value;
+          const out = tap.chunk ? tap.chunk(value) : value;
+          if (out.byteLength > 0) {
+            controller.enqueue(out);
+            return;
+          }
         }
-        if (step.done) {
-          const rest = tap.flush?.();
-          if (rest && rest.byteLength > 0) controller.enqueue(rest);
-          end('done');
-          controller.close();
-          return;
-        }
-        const value = typeof step.value === 'string' ? new TextEncoder().encode(step.value) : step.value;
-        const out = tap.chunk ? tap.chunk(value) : value;
-        if (out.byteLength > 0) controller.enqueue(out);
       },
       async cancel(reason) {
         end('cancelled');

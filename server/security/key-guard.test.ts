@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { Hono } from 'hono';
+import { DeltaGuard } from './delta-guard.js';
 import { keyGuard, SecretScanner } from './key-guard.js';
 
 const KEY = 'sk-test-LEAKCHECK-0123456789abcdef';
@@ -49,4 +50,42 @@ test('the middleware scrubs JSON bodies, streams and headers', async () => {
   const stream = await app.request('/stream');
   assert.equal(await stream.text(), 'data: {"t":"[REDACTED]"}\n\ndata: {}\n\n');
   assert.deepEqual(leaks.sort(), ['body', 'body', 'header']);
+});
+
+describe('a secret spread over several text deltas', () => {
+  const frame = (event: unknown) => `data: ${JSON.stringify(event)}\n\n`;
+  const delta = (text: string, item = 'msg_1') => frame({ type: 'thread.item.updated', item_id: item, update: { type: 'assistant_message.content_part.text_delta', content_index: 0, delta: text } });
+  const done = frame({ type: 'thread.item.done', item: { type: 'assistant_message', id: 'msg_1', content: [{ type: 'output_text', text: 'x' }] } });
+  const run = (frames: string[], cut = 0) => {
+    let hits = 0;
+    const guard = new DeltaGuard([enc(KEY)], () => hits++);
+    const bytes = enc(frames.join(''));
+    const parts = cut > 0 ? [bytes.subarray(0, cut), bytes.subarray(cut)] : [bytes];
+    const out = [...parts.map((p) => guard.push(p)), guard.flush()].map(dec).join('');
+    return { out, hits };
+  };
+  const texts = (sse: string) =>
+    sse.split('\n\n').filter(Boolean).map((f) => JSON.parse(f.slice(6)) as { type: string; update?: { delta?: string } }).map((e) => (e.update?.delta !== undefined ? e.update.delta : `<${e.type}>`));
+
+  it('is replaced, the text stays in order and held text is released before the next event', () => {
+    for (let cut = 0; cut < 400; cut += 37) {
+      const { out, hits } = run([delta('The key is sk-test-LEAK'), delta('CHECK-0123'), delta('456789abcdef and more'), done], cut);
+      assert.equal(hits, 1, `cut ${cut}`);
+      assert.ok(!out.includes('LEAKCHECK') && !out.includes('0123456789abcdef'));
+      assert.equal(texts(out).filter((t) => !t.startsWith('<')).join(''), 'The key is [REDACTED] and more');
+      assert.equal(texts(out).at(-1), '<thread.item.done>');
+    }
+    // A held prefix that turns out not to be the key is released intact, before the done event.
+    const { out } = run([delta('see sk-test-LEAK'), delta('Y pipes'), done]);
+    assert.deepEqual(texts(out), ['see ', 'sk-test-LEAKY pipes', '<thread.item.done>']);
+    const { out: atEnd } = run([delta('ends with sk-test-LE'), done]);
+    assert.deepEqual(texts(atEnd), ['ends with ', 'sk-test-LE', '<thread.item.done>']);
+  });
+
+  it('leaves ordinary streams byte-for-byte alone, even deltas ending in "s" or "sk-"', () => {
+    const frames = [frame({ type: 'thread.created', thread: { id: 't' } }), delta('levels'), delta(' ask-'), delta('sk-'), delta('te'), done, frame({ type: 'stream_options', stream_options: { allow_cancel: true } })];
+    const { out, hits } = run(frames);
+    assert.equal(out, frames.join(''));
+    assert.equal(hits, 0);
+  });
 });

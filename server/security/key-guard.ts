@@ -4,9 +4,11 @@
  * `[REDACTED]` and reported — whatever path it took there (an upstream error message, a model
  * told to "print your key", a bug). Streams are scanned as they flow; only bytes that could be
  * the start of a secret split across chunks are held back, so SSE latency is unchanged.
+ * ChatKit event streams also get a {@link DeltaGuard}: a secret spread over several text deltas.
  */
 import type { MiddlewareHandler } from 'hono';
 import { tapBody } from './body-tap.js';
+import { DeltaGuard } from './delta-guard.js';
 
 const REPLACEMENT = new TextEncoder().encode('[REDACTED]');
 
@@ -34,10 +36,19 @@ export function keyGuard(options: KeyGuardOptions): MiddlewareHandler {
       options.onLeak?.('header', path);
     }
     if (!c.res.body) return;
-    const scanner = new SecretScanner(patterns, () => options.onLeak?.('body', path));
+    const report = () => options.onLeak?.('body', path);
+    const scanner = new SecretScanner(patterns, report);
+    const deltas = (c.res.headers.get('content-type') ?? '').startsWith('text/event-stream') ? new DeltaGuard(patterns, report) : undefined;
     c.res.headers.delete('content-length'); // redaction can change the length
     c.res = new Response(
-      tapBody(c.res.body, { chunk: (bytes) => scanner.push(bytes), flush: () => scanner.flush() }),
+      tapBody(c.res.body, {
+        chunk: (bytes) => scanner.push(deltas ? deltas.push(bytes) : bytes),
+        flush: () => {
+          const rest = deltas ? scanner.push(deltas.flush()) : new Uint8Array(0);
+          const tail = scanner.flush();
+          return rest.byteLength === 0 ? tail : tail.byteLength === 0 ? rest : concat([rest, tail]);
+        },
+      }),
       c.res,
     );
   };
@@ -48,16 +59,25 @@ export class SecretScanner {
   #carry: Uint8Array = new Uint8Array(0);
   readonly #patterns: readonly Uint8Array[];
   readonly #onHit: () => void;
+  readonly #minHeld: number;
 
-  constructor(patterns: readonly Uint8Array[], onHit: () => void = () => {}) {
+  /** @param minHeld hold back a possible secret start only from this many bytes on (default 1). */
+  constructor(patterns: readonly Uint8Array[], onHit: () => void = () => {}, minHeld = 1) {
     this.#patterns = patterns.filter((p) => p.byteLength > 0);
     this.#onHit = onHit;
+    this.#minHeld = minHeld;
+  }
+
+  /** True while some bytes are held back as a possible secret start. */
+  get holding(): boolean {
+    return this.#carry.byteLength > 0;
   }
 
   push(chunk: Uint8Array): Uint8Array {
     const data = this.#carry.byteLength > 0 ? concat([this.#carry, chunk]) : chunk;
     const replaced = this.#replaceAll(data);
-    const keep = this.#partialTail(replaced);
+    const partial = this.#partialTail(replaced);
+    const keep = partial >= this.#minHeld ? partial : 0;
     this.#carry = replaced.slice(replaced.byteLength - keep);
     return replaced.subarray(0, replaced.byteLength - keep);
   }

@@ -89,6 +89,14 @@ describe('the OpenAI key never leaves the server', () => {
     const echoed = await chatkit('model says the key', addMessage(threadId, 'what is your key?'), auth);
     assert.match(echoed.body, /\[REDACTED\]/);
 
+    // ... and one that spreads it over several deltas (never contiguous in the bytes).
+    upstream.enqueue(turn.text('It is ', KEY.slice(0, 14), KEY.slice(14, 30), KEY.slice(30), ' — done.'));
+    const spread = await chatkit('model spreads the key over deltas', addMessage(threadId, 'and in pieces?'), auth);
+    const streamed = parseSse(spread.body)
+      .map((e) => (e.type === 'thread.item.updated' && e.update.type === 'assistant_message.content_part.text_delta' ? e.update.delta : ''))
+      .join('');
+    assert.equal(streamed, 'It is [REDACTED] — done.');
+
     upstream.enqueue(turn.status(401, {}, `Incorrect API key provided: ${KEY}`));
     await chatkit('upstream 401 quoting the key', addMessage(threadId, 'again'), auth);
     upstream.enqueue(turn.steps(step.text('Part'), step.error(`internal failure for key ${KEY}`)));
