@@ -24,11 +24,15 @@ export class DeltaGuard {
   readonly #decoder = new TextDecoder();
   readonly #encoder = new TextEncoder();
   readonly #parts = new Map<string, Held>();
+  /** A delta can only start a hold if it contains one of these (the secrets' first characters). */
+  readonly #starts: readonly string[];
+  #holding = 0;
   #buffer = '';
 
   constructor(patterns: readonly Uint8Array[], onHit: () => void) {
     this.#patterns = patterns;
     this.#onHit = onHit;
+    this.#starts = patterns.map((p) => new TextDecoder().decode(p.subarray(0, MIN_HELD_PREFIX)));
   }
 
   /** SSE bytes in, SSE bytes out (whole frames only; a partial frame waits for its end). */
@@ -50,6 +54,8 @@ export class DeltaGuard {
   }
 
   #frame(frame: string): string {
+    // Fast path, nearly every frame: nothing held and nothing here that could start a hold.
+    if (this.#holding === 0 && !this.#starts.some((start) => frame.includes(start))) return frame;
     if (!frame.includes(DELTA_MARK)) return this.#releaseAll() + frame;
     let event: { type?: unknown; item_id?: unknown; update?: { type?: unknown; content_index?: unknown; delta?: unknown } };
     try {
@@ -76,6 +82,7 @@ export class DeltaGuard {
     const before = this.#releaseOthers(key);
     const wasHolding = held.scanner.holding;
     const released = new TextDecoder().decode(held.scanner.push(this.#encoder.encode(update.delta)));
+    this.#holding += (held.scanner.holding ? 1 : 0) - (wasHolding ? 1 : 0);
     if (!wasHolding && !held.scanner.holding && released === update.delta) return before + frame; // the common case: untouched
     if (released === '') return before;
     return before + deltaFrame(held.itemId, held.contentIndex, released);
@@ -95,6 +102,7 @@ export class DeltaGuard {
   }
 
   #release(held: Held): string {
+    if (held.scanner.holding) this.#holding--;
     const text = new TextDecoder().decode(held.scanner.flush());
     return text === '' ? '' : deltaFrame(held.itemId, held.contentIndex, text);
   }
