@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createApp, type AppOptions } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
 import { createThread, post } from '../testing/chatkit-client.js';
-import { listen, type Listening } from '../testing/listen.js';
+import { listen } from '../testing/listen.js';
 import { parseCorsOrigins } from './cors.js';
 
 const client = { 'x-chart-chat-client': 'browser-1234abcd' };

@@ -4,7 +4,7 @@
  * (session route) → authentication → per-user limit → handler. Each part is optional; with no
  * options only the harmless ones run (key guard, security headers).
  */
-import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type { Context, Hono } from 'hono';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { requestLog } from '../log/request-log.js';
 import { createUserHasher } from '../log/user-hash.js';
