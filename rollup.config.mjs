@@ -17,8 +17,7 @@
 //                      the element's manifest from its JSDoc (cem analyze; also `npm run analyze`)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
@@ -40,7 +39,7 @@ const banner = '/*! chart-chat | MIT | includes lit (BSD-3-Clause, (c) Google LL
 const isBare = (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[A-Za-z]:[\\/]/.test(id);
 const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
-/** Rollup warns about nothing we accept silently, except a sourcemap hint from valibot. */
+/** Every warning is shown, except sourcemap hints about dependencies' own maps. */
 const onwarn = (warning, warn) => {
   if (warning.code === 'SOURCEMAP_ERROR') return;
   warn(warning);
@@ -69,17 +68,14 @@ function standaloneEntry() {
  * (`chart-chat.bundle.js`), instead of being split out because the adapter shares it.
  */
 function elementChunk(id, { getModuleInfo }) {
-  elementChunk.closure ??= (() => {
-    const seen = new Set();
-    const visit = (m) => {
-      if (seen.has(m)) return;
-      seen.add(m);
-      for (const dep of getModuleInfo(m)?.importedIds ?? []) visit(dep);
-    };
-    visit(STANDALONE_ID);
-    return seen;
-  })();
-  return elementChunk.closure.has(id) ? 'chart-chat.bundle' : undefined;
+  const seen = new Set();
+  const visit = (m) => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    for (const dep of getModuleInfo(m)?.importedIds ?? []) visit(dep);
+  };
+  visit(STANDALONE_ID); // a few hundred modules at most: cheap enough to redo per call (and watch-safe)
+  return seen.has(id) ? 'chart-chat.bundle' : undefined;
 }
 
 /**
