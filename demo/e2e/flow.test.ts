@@ -58,7 +58,11 @@ describe('demo: the chart-chat flow in a real browser', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const requests: string[] = [];
     const problems: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
+    const chatAuth: (string | undefined)[] = [];
+    page.on('request', (r) => {
+      requests.push(r.url());
+      if (r.url().endsWith('/api/chatkit')) chatAuth.push(r.headers()['authorization']);
+    });
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     await recordChat(page);
@@ -142,6 +146,9 @@ describe('demo: the chart-chat flow in a real browser', () => {
       const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
       assert.deepEqual(foreign, []);
       assert.ok(requests.some((u) => u.endsWith('/api/chatkit')), 'the chat went through our server');
+      // Sessions: the element minted a signed token and sent it with every chat request.
+      assert.ok(requests.some((u) => u.endsWith('/api/session')), 'the element asked for a session token');
+      assert.ok(chatAuth.length > 0 && chatAuth.every((a) => /^Bearer cc1\.[\w-]+\.[\w-]+$/.test(a ?? '')), chatAuth.join(', '));
       assert.deepEqual(problems, []);
     } finally {
       await page.close();
