@@ -138,23 +138,26 @@ function isSwallowed(event: ThreadStreamEvent, pending: ReadonlyMap<string, Thre
   }
 }
 
-/** Keeps a pending assistant message or workflow current, as chatkit-python does for cancellation. */
+/**
+ * Keeps a pending assistant message or workflow current, as chatkit-python does for cancellation.
+ * It updates `item` in place: the pending map owns that copy (cloned at `added`), and cloning the
+ * whole message on every text delta made long answers quadratic.
+ */
 export function applyUpdate(item: ThreadItem, update: ThreadItemUpdate): ThreadItem {
   if (item.type === 'assistant_message' && update.type.startsWith('assistant_message.')) {
     return applyAssistantUpdate(item, update);
   }
   if (item.type === 'workflow' && (update.type === 'workflow.task.added' || update.type === 'workflow.task.updated')) {
-    const next: WorkflowItem = structuredClone(item);
-    if (update.type === 'workflow.task.added') next.workflow.tasks.push(update.task);
-    else next.workflow.tasks[update.task_index] = update.task;
-    return next;
+    if (update.type === 'workflow.task.added') item.workflow.tasks.push(structuredClone(update.task));
+    else item.workflow.tasks[update.task_index] = structuredClone(update.task);
+    return item;
   }
   return item;
 }
 
 function applyAssistantUpdate(item: AssistantMessageItem, update: ThreadItemUpdate): AssistantMessageItem {
   if (!('content_index' in update)) return item;
-  const next = structuredClone(item);
+  const next = item;
   // Updates may address a part that was never announced: pad like chatkit-python does.
   while (next.content.length <= update.content_index) next.content.push({ type: 'output_text', text: '', annotations: [] });
   const part = next.content[update.content_index] as AssistantMessageContent;
@@ -167,7 +170,7 @@ function applyAssistantUpdate(item: AssistantMessageItem, update: ThreadItemUpda
       part.text += update.delta;
       break;
     case 'assistant_message.content_part.annotation_added':
-      part.annotations.splice(Math.min(update.annotation_index, part.annotations.length), 0, update.annotation);
+      part.annotations.splice(Math.min(update.annotation_index, part.annotations.length), 0, structuredClone(update.annotation));
       break;
     default:
       break;
