@@ -3,7 +3,6 @@
  * strictly increasing within the process, because clients and stores order items by
  * `created_at` and equal stamps break the client tool round trip (chatkit-python#123).
  */
-import { randomBytes } from 'node:crypto';
 import type { ThreadItemType } from './types.js';
 
 const ITEM_PREFIX: Record<ThreadItemType, string> = {
@@ -20,9 +19,13 @@ const ITEM_PREFIX: Record<ThreadItemType, string> = {
   sdk_hidden_context: 'shcx',
 };
 
-/** A random id with the given prefix: 64 random bits, so collisions are not a concern. */
+/**
+ * A random id with the given prefix: 64 random bits, so collisions are not a concern.
+ * Web Crypto (not `node:crypto`), so the app runs on Workers, Deno and Bun unchanged.
+ */
 export function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(8).toString('hex')}`;
+  const hex = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${prefix}_${hex}`;
 }
 
 export const newThreadId = (): string => newId('thr');

@@ -137,7 +137,9 @@ export class ChatKitServer {
         if (!this.#o.transcribe) throw notSupported('dictation');
         const { audio_base64, mime_type } = request.params;
         const media_type = (mime_type.split(';')[0] ?? '').trim().toLowerCase();
-        const data = new Uint8Array(Buffer.from(audio_base64, 'base64'));
+        // atob rather than Buffer: the core stays runtime-agnostic. The schema already checked the alphabet;
+        // unpadded input is padded, and anything atob still refuses is a client error.
+        const data = decodeBase64(audio_base64);
         const { text } = await this.#o.transcribe({ data, mime_type, media_type }, ctx);
         return { text };
       }
@@ -310,5 +312,13 @@ export class ChatKitServer {
       newItemId: this.#newItemId,
       now: monotonicNow,
     };
+  }
+}
+
+function decodeBase64(text: string): Uint8Array {
+  try {
+    return Uint8Array.from(atob(text.padEnd(Math.ceil(text.length / 4) * 4, '=')), (c) => c.charCodeAt(0));
+  } catch {
+    throw new RequestError(400, 'invalid_request', 'params.audio_base64 is not valid base64');
   }
 }
