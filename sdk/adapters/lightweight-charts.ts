@@ -31,7 +31,7 @@ import { buildContext } from './lightweight-charts/context.js';
 import {
   createDrawing,
   describeDrawing,
-  MarkerLayer,
+  markerLayer,
   type Drawing,
   type DrawingCommand,
   type DrawingInfo,
@@ -124,47 +124,46 @@ export interface LightweightChartsConnection {
   disconnect(): void;
 }
 
-const DEFAULTS = { maxBars: 300, maxDrawings: 50, maxIndicators: 8 };
+/** Validates one half of the host's market; throws a TypeError naming the field. */
+function checkMarket(key: keyof Market, value: string): string {
+  const result = v.safeParse(key === 'symbol' ? TickerSymbol : Timeframe, value);
+  if (!result.success) throw new TypeError(`connectLightweightCharts: invalid ${key} ${JSON.stringify(value)}: ${result.issues[0].message}`);
+  return result.output;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Connects a lightweight-charts chart to a `<chart-chat>` element.
  * @param target the `<chart-chat>` element (or an ancestor: `chart-command` bubbles)
  */
 export function connectLightweightCharts(target: ChartChatTarget, options: LightweightChartsAdapterOptions): LightweightChartsConnection {
-  const { chart, series } = options;
-  const maxBars = options.maxBars ?? DEFAULTS.maxBars;
-  const maxDrawings = options.maxDrawings ?? DEFAULTS.maxDrawings;
-  const maxIndicators = options.maxIndicators ?? DEFAULTS.maxIndicators;
-  const market: Market = { symbol: checkMarket(TickerSymbol, options.symbol, 'symbol'), timeframe: checkMarket(Timeframe, options.timeframe, 'timeframe') };
+  const { chart, series, maxBars = 300, maxDrawings = 50, maxIndicators = 8, onError } = options;
+  const market: Market = { symbol: checkMarket('symbol', options.symbol), timeframe: checkMarket('timeframe', options.timeframe) };
   const bars = new SeriesBars(series);
   const deps = {
     chart,
     series,
     bars,
     axis: new TimeAxis(chart, bars),
-    markers: new MarkerLayer(() => createSeriesMarkers(series, [])),
+    markers: markerLayer(() => createSeriesMarkers(series, [])),
   };
   /** id -> drawing, in insertion order. One namespace for every kind. */
   const drawings = new Map<string, Drawing>();
+  const all = () => [...drawings.values()];
+  const isIndicator = (d: Drawing) => d.command.type === 'indicator';
   let frame = 0;
   let connected = true;
 
   // ---- context -------------------------------------------------------------------------------
-  const infos = () => [...drawings.values()].map((d) => describeDrawing(d, bars));
-  const context = (): ChartContextInput => {
-    const all = infos();
-    return buildContext({
-      chart,
-      ...market,
-      bars: bars.bars,
-      maxBars,
-      drawings: all.filter((d): d is DrawingInfo => 'kind' in d),
-      indicators: all.filter((d): d is IndicatorInfo => 'indicator' in d),
-      meta: options.meta,
-    });
-  };
+  const infos = <K extends 'kind' | 'indicator'>(key: K) =>
+    all()
+      .map((d) => describeDrawing(d, bars))
+      .filter((d): d is Extract<DrawingInfo | IndicatorInfo, Record<K, unknown>> => key in d);
+  const context = (): ChartContextInput =>
+    buildContext({ chart, ...market, bars: bars.bars, maxBars, drawings: infos('kind'), indicators: infos('indicator'), meta: options.meta });
   const publish = () => {
-    if (frame) cancelAnimationFrame(frame);
+    cancelAnimationFrame(frame);
     frame = 0;
     if (!connected) return;
     let next: ChartContextInput;
@@ -172,7 +171,7 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
       next = context();
     } catch (error) {
       // The host removed the chart without disconnecting first: nothing left to describe.
-      options.onError?.(`could not read the chart: ${error instanceof Error ? error.message : String(error)}`, null);
+      onError?.(`could not read the chart: ${messageOf(error)}`, null);
       return;
     }
     target.chartContext = next;
@@ -200,67 +199,58 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
     d.remove();
   };
 
-  const draw = (command: DrawingCommand, source: DrawingSource): ApplyResult => {
+  /** Draws (or replaces, same id) within the caps; the AI may not replace the host's drawings. */
+  const draw = (command: DrawingCommand, source: DrawingSource) => {
     const existing = drawings.get(command.id);
     if (existing?.source === 'host' && source !== 'host') return fail(`"${command.id}" is the host's drawing; use another id`);
-    const isIndicator = command.type === 'indicator';
-    const sameFamily = [...drawings.values()].filter((d) => (d.command.type === 'indicator') === isIndicator && d.id !== command.id).length;
-    const cap = isIndicator ? maxIndicators : maxDrawings;
-    if (sameFamily >= cap) return fail(`too many ${isIndicator ? 'indicators' : 'drawings'} on the chart (at most ${cap}); remove some first`);
+    const indicator = command.type === 'indicator';
+    const cap = indicator ? maxIndicators : maxDrawings;
+    if (all().filter((d) => isIndicator(d) === indicator && d.id !== command.id).length >= cap) {
+      return fail(`too many ${indicator ? 'indicators' : 'drawings'} on the chart (at most ${cap}); remove some first`);
+    }
     if (existing) removeDrawing(existing);
     drawings.set(command.id, createDrawing(deps, command, source));
-    return { ok: true, command };
   };
 
-  const clear = ({ scope = 'all', source = 'ai' }: ChartCommandOf<'clear'>) => {
-    for (const d of [...drawings.values()]) {
-      const isIndicator = d.command.type === 'indicator';
-      const inScope = scope === 'all' || (scope === 'indicators') === isIndicator;
+  const clear = ({ scope = 'all', source = 'ai' }: Omit<ChartCommandOf<'clear'>, 'type'>) => {
+    for (const d of all()) {
+      const inScope = scope === 'all' || (scope === 'indicators') === isIndicator(d);
       if (inScope && (source === 'all' || d.source === 'ai')) removeDrawing(d);
     }
   };
 
   /** Runs the host's market callback; once it succeeds, the adapter reports the new market. */
-  const changeMarket = (callback: MarketCallback | undefined, value: string, key: keyof Market): ApplyResult | null => {
+  const changeMarket = (key: keyof Market, value: string) => {
+    const callback = key === 'symbol' ? options.onSymbol : options.onTimeframe;
     if (!callback) return fail(`this chart does not switch ${key}s`);
     void (async () => {
       try {
         if ((await callback(value)) !== false) setMarket({ [key]: value });
       } catch (error) {
-        options.onError?.(`could not switch ${key} to ${value}: ${error instanceof Error ? error.message : String(error)}`, { [key]: value });
+        onError?.(`could not switch ${key} to ${value}: ${messageOf(error)}`, { [key]: value });
       }
     })();
-    return null;
   };
 
-  const run = (command: ChartCommand, source: DrawingSource): ApplyResult => {
+  /** Applies a valid command; returns a failure when the chart cannot do it. */
+  const run = (command: ChartCommand, source: DrawingSource): ApplyResult | void => {
     switch (command.type) {
-      case 'price_line':
-      case 'trendline':
-      case 'zone':
-      case 'fib':
-      case 'marker':
-      case 'indicator':
-        return draw(command, source);
       case 'remove': {
         const d = drawings.get(command.id);
-        if (!d) return fail(`nothing on the chart has the id "${command.id}"`);
-        removeDrawing(d);
-        break;
+        return d ? removeDrawing(d) : fail(`nothing on the chart has the id "${command.id}"`);
       }
       case 'clear':
-        clear(command);
-        break;
+        return clear(command);
       case 'set_visible_range':
-        if (bars.bars.length === 0) return fail('the chart has no data yet');
-        chart.timeScale().setVisibleRange({ from: command.from as UTCTimestamp, to: command.to as UTCTimestamp });
-        break;
+        if (!bars.bars.length) return fail('the chart has no data yet');
+        return chart.timeScale().setVisibleRange({ from: command.from as UTCTimestamp, to: command.to as UTCTimestamp });
       case 'set_symbol':
-        return changeMarket(options.onSymbol, command.symbol, 'symbol') ?? { ok: true, command };
+        return changeMarket('symbol', command.symbol);
       case 'set_timeframe':
-        return changeMarket(options.onTimeframe, command.timeframe, 'timeframe') ?? { ok: true, command };
+        return changeMarket('timeframe', command.timeframe);
+      default:
+        return draw(command, source);
     }
-    return { ok: true, command };
   };
 
   const apply = (input: unknown, { source = 'ai' }: ApplyOptions = {}): ApplyResult => {
@@ -269,9 +259,9 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
     if (!parsed.success) return fail(parsed.message);
     let result: ApplyResult;
     try {
-      result = run(parsed.output, source);
+      result = run(parsed.output, source) ?? { ok: true, command: parsed.output };
     } catch (error) {
-      result = fail(error instanceof Error ? error.message : String(error));
+      result = fail(messageOf(error));
     }
     schedule();
     return result;
@@ -280,19 +270,21 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
   const onCommand = (event: Event) => {
     if (event.defaultPrevented) return;
     const command = (event as CustomEvent<unknown>).detail;
-    const result = apply(command, { source: 'ai' });
+    const result = apply(command);
     if (!result.ok) {
       event.preventDefault();
-      options.onError?.(result.error, command);
+      onError?.(result.error, command);
     }
   };
   target.addEventListener('chart-command', onCommand);
 
   // ---- market ----------------------------------------------------------------------------------
+  /** Validates and takes a new market; the AI's drawings belong to the old symbol (by default). */
   function setMarket(next: Partial<Market>) {
-    const symbol = next.symbol === undefined ? market.symbol : checkMarket(TickerSymbol, next.symbol, 'symbol');
-    const timeframe = next.timeframe === undefined ? market.timeframe : checkMarket(Timeframe, next.timeframe, 'timeframe');
-    if (symbol !== market.symbol && (options.clearOnSymbolChange ?? true)) clear({ type: 'clear', scope: 'drawings', source: 'ai' });
+    // Both are checked before either changes.
+    const symbol = next.symbol === undefined ? market.symbol : checkMarket('symbol', next.symbol);
+    const timeframe = next.timeframe === undefined ? market.timeframe : checkMarket('timeframe', next.timeframe);
+    if (symbol !== market.symbol && (options.clearOnSymbolChange ?? true)) clear({ scope: 'drawings' });
     market.symbol = symbol;
     market.timeframe = timeframe;
     schedule();
@@ -305,10 +297,10 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
       return { ...market };
     },
     get drawings() {
-      return infos().filter((d): d is DrawingInfo => 'kind' in d);
+      return infos('kind');
     },
     get indicators() {
-      return infos().filter((d): d is IndicatorInfo => 'indicator' in d);
+      return infos('indicator');
     },
     apply,
     addHostPriceLine: ({ role = 'level', ...line }) => apply({ type: 'price_line', role, ...line }, { source: 'host' }),
@@ -318,13 +310,13 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
     disconnect() {
       if (!connected) return;
       connected = false;
-      if (frame) cancelAnimationFrame(frame);
+      cancelAnimationFrame(frame);
       target.removeEventListener('chart-command', onCommand);
       // The host may have removed the chart already; then there is nothing left to take off it.
       try {
         series.unsubscribeDataChanged(onData);
         chart.timeScale().unsubscribeVisibleTimeRangeChange(schedule);
-        for (const d of [...drawings.values()]) removeDrawing(d);
+        all().forEach(removeDrawing);
         deps.markers.detach();
       } catch {
         /* chart already removed */
@@ -332,10 +324,4 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
       drawings.clear();
     },
   };
-}
-
-function checkMarket(schema: typeof TickerSymbol | typeof Timeframe, value: string, name: string): string {
-  const result = v.safeParse(schema, value);
-  if (!result.success) throw new TypeError(`connectLightweightCharts: invalid ${name} ${JSON.stringify(value)}: ${result.issues[0]?.message}`);
-  return result.output;
 }

@@ -1,21 +1,13 @@
-import { assertPeriod } from './sma.js';
+import { sma } from './sma.js';
 
 /**
  * Exponential moving average with alpha = 2 / (period + 1), seeded with the SMA of the first
  * `period` values (as TradingView's `ta.ema` does). Entries before the seed are `NaN`.
  */
 export function ema(values: readonly number[], period: number): number[] {
-  assertPeriod(period);
-  const out = new Array<number>(values.length).fill(NaN);
-  if (values.length < period) return out;
+  // The SMA validates `period` and its first full window is exactly the seed.
+  const out = sma(values, period);
   const alpha = 2 / (period + 1);
-  let sum = 0;
-  for (let i = 0; i < period; i++) sum += values[i]!;
-  let prev = sum / period;
-  out[period - 1] = prev;
-  for (let i = period; i < values.length; i++) {
-    prev = alpha * values[i]! + (1 - alpha) * prev;
-    out[i] = prev;
-  }
+  for (let i = period; i < values.length; i++) out[i] = alpha * values[i]! + (1 - alpha) * out[i - 1]!;
   return out;
 }

@@ -7,28 +7,25 @@ import { assertPeriod } from './sma.js';
  */
 export function rsi(values: readonly number[], period = 14): number[] {
   assertPeriod(period);
-  const out = new Array<number>(values.length).fill(NaN);
-  if (values.length <= period) return out;
   let gain = 0;
   let loss = 0;
-  for (let i = 1; i <= period; i++) {
-    const change = values[i]! - values[i - 1]!;
-    if (change > 0) gain += change;
-    else loss -= change;
-  }
-  gain /= period;
-  loss /= period;
-  out[period] = toRsi(gain, loss);
-  for (let i = period + 1; i < values.length; i++) {
-    const change = values[i]! - values[i - 1]!;
-    gain = (gain * (period - 1) + Math.max(change, 0)) / period;
-    loss = (loss * (period - 1) + Math.max(-change, 0)) / period;
-    out[i] = toRsi(gain, loss);
-  }
-  return out;
-}
-
-function toRsi(gain: number, loss: number): number {
-  if (loss === 0) return gain === 0 ? 50 : 100;
-  return 100 - 100 / (1 + gain / loss);
+  return values.map((x, i) => {
+    const change = x - values[i - 1]!;
+    const up = Math.max(change, 0);
+    const down = Math.max(-change, 0);
+    if (i > period) {
+      gain = (gain * (period - 1) + up) / period;
+      loss = (loss * (period - 1) + down) / period;
+    } else if (i > 0) {
+      // The first `period` changes: a plain average seeds the smoothing.
+      gain += up;
+      loss += down;
+    }
+    if (i < period) return NaN;
+    if (i === period) {
+      gain /= period;
+      loss /= period;
+    }
+    return loss === 0 ? (gain === 0 ? 50 : 100) : 100 - 100 / (1 + gain / loss);
+  });
 }

@@ -4,14 +4,12 @@
  */
 export function sma(values: readonly number[], period: number): number[] {
   assertPeriod(period);
-  const out = new Array<number>(values.length).fill(NaN);
   let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    sum += values[i]!;
+  return values.map((x, i) => {
+    sum += x;
     if (i >= period) sum -= values[i - period]!;
-    if (i >= period - 1) out[i] = sum / period;
-  }
-  return out;
+    return i >= period - 1 ? sum / period : NaN;
+  });
 }
 
 /** Throws a RangeError unless `period` is a whole number of bars >= 1. */

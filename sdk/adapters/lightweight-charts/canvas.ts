@@ -14,8 +14,8 @@ export interface LabelOptions {
   baseline?: CanvasTextBaseline;
 }
 
-/** Draws a one-line text label at bitmap coordinates (x, y). */
-export function drawLabel(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, o: LabelOptions): void {
+/** Draws a one-line text label at bitmap coordinates (x, y); nothing without text. */
+export function drawLabel(ctx: CanvasRenderingContext2D, text: string | undefined, x: number, y: number, o: LabelOptions): void {
   if (!text) return;
   ctx.save();
   ctx.setLineDash([]);

@@ -1,94 +1,76 @@
 /**
- * Base of the adapter's canvas drawings (trendline, zone, fib): a series primitive that keeps
- * its anchors as (time, price) and converts them to pixels on every redraw, so drawings stay
- * put across `setData` reloads, zoom and timeframe switches.
+ * The adapter's canvas drawings (trendline, zone, fib) as series primitives. A drawing keeps its
+ * anchors as (time, price) and converts them to pixels on every redraw, so it stays put across
+ * `setData` reloads, zoom and timeframe switches. Each kind supplies two functions: `layout`
+ * (anchors -> media pixels, before each draw) and `paint` (pixels -> canvas).
  */
-import type {
-  IChartApi,
-  IPrimitivePaneRenderer,
-  IPrimitivePaneView,
-  ISeriesApi,
-  ISeriesPrimitive,
-  PrimitivePaneViewZOrder,
-  SeriesAttachedParameter,
-  SeriesType,
-  Time,
-} from 'lightweight-charts';
+import type { IPrimitivePaneRenderer, ISeriesApi, ISeriesPrimitive, PrimitivePaneViewZOrder, SeriesType, Time } from 'lightweight-charts';
+import type { ChartPoint } from './drawings.js';
 import type { TimeAxis } from './time-axis.js';
 
-/** What a renderer gets: the bitmap context, its size and the pixel ratios. */
+/** What a renderer gets: the bitmap context, its width and the pixel ratios. */
 export interface BitmapScope {
   ctx: CanvasRenderingContext2D;
   width: number;
-  height: number;
+  /** Bitmap pixels per media pixel, horizontally and vertically. */
   hr: number;
   vr: number;
 }
 
-export abstract class DrawingPrimitive implements ISeriesPrimitive<Time> {
-  protected chart: IChartApi | null = null;
-  protected series: ISeriesApi<SeriesType> | null = null;
-  #requestUpdate: (() => void) | null = null;
-  readonly #views: readonly IPrimitivePaneView[];
+export interface Pixel {
+  x: number;
+  y: number;
+}
 
-  constructor(protected readonly axis: TimeAxis) {
-    const renderer: IPrimitivePaneRenderer = {
-      draw: (target: Parameters<IPrimitivePaneRenderer['draw']>[0]) =>
-        target.useBitmapCoordinateSpace(({ context, bitmapSize, horizontalPixelRatio, verticalPixelRatio }) =>
-          this.draw({ ctx: context, width: bitmapSize.width, height: bitmapSize.height, hr: horizontalPixelRatio, vr: verticalPixelRatio }),
-        ),
-    };
-    const zOrder = this.zOrder();
-    this.#views = [{ renderer: () => renderer, zOrder: () => zOrder }];
-  }
+/** Media-pixel converters, valid while the primitive is attached. Null: not on the chart's scales. */
+export interface Scales {
+  x(time: number): number | null;
+  y(price: number): number | null;
+  /** Both coordinates of an anchor, or null unless the chart can place it. */
+  point(p: ChartPoint): Pixel | null;
+  /** A price as the series' own price scale formats it. */
+  format(price: number): string;
+}
 
-  /** True between `attachPrimitive` and `detachPrimitive`. */
-  get attachedToSeries(): boolean {
-    return this.series !== null;
-  }
-
-  attached({ chart, series, requestUpdate }: SeriesAttachedParameter<Time>): void {
-    this.chart = chart as IChartApi;
-    this.series = series;
-    this.#requestUpdate = requestUpdate;
-  }
-
-  detached(): void {
-    this.chart = this.series = this.#requestUpdate = null;
-  }
-
-  /** Asks the chart to redraw (after the anchors changed). */
-  requestUpdate(): void {
-    this.#requestUpdate?.();
-  }
-
-  paneViews(): readonly IPrimitivePaneView[] {
-    return this.#views;
-  }
-
-  /** Recomputes pixel positions from the anchors; the chart calls it before each draw. */
-  abstract updateAllViews(): void;
-
-  protected abstract draw(scope: BitmapScope): void;
-
-  protected zOrder(): PrimitivePaneViewZOrder {
-    return 'normal';
-  }
-
-  protected x(time: number): number | null {
-    return this.chart ? this.axis.x(time) : null;
-  }
-
-  protected y(price: number): number | null {
-    return this.series?.priceToCoordinate(price) ?? null;
-  }
-
-  /** The chart's text colour, so labels read on light and dark themes. */
-  protected textColor(): string {
-    return this.chart?.options().layout.textColor ?? '#787b86';
-  }
-
-  protected formatPrice(price: number): string {
-    return this.series?.priceFormatter().format(price) ?? String(price);
-  }
+/**
+ * A series primitive drawn with `paint` whenever `layout` placed it (returned non-null).
+ * `zOrder` "bottom" draws under the candles.
+ */
+export function drawingPrimitive<Pixels>(
+  axis: TimeAxis,
+  layout: (scales: Scales) => Pixels | null,
+  paint: (px: Pixels, scope: BitmapScope) => void,
+  zOrder: PrimitivePaneViewZOrder = 'normal',
+): ISeriesPrimitive<Time> {
+  let series: ISeriesApi<SeriesType> | null = null;
+  let px: Pixels | null = null;
+  const scales: Scales = {
+    x: (time) => axis.x(time),
+    y: (price) => series!.priceToCoordinate(price),
+    point: (p) => {
+      const x = scales.x(p.time);
+      const y = scales.y(p.price);
+      return x === null || y === null ? null : { x, y };
+    },
+    format: (price) => series!.priceFormatter().format(price),
+  };
+  const renderer: IPrimitivePaneRenderer = {
+    draw: (target) =>
+      target.useBitmapCoordinateSpace(({ context, bitmapSize, horizontalPixelRatio, verticalPixelRatio }) => {
+        if (px !== null) paint(px, { ctx: context, width: bitmapSize.width, hr: horizontalPixelRatio, vr: verticalPixelRatio });
+      }),
+  };
+  const views = [{ renderer: () => renderer, zOrder: () => zOrder }];
+  return {
+    attached: (param) => {
+      series = param.series;
+    },
+    detached: () => {
+      series = px = null;
+    },
+    updateAllViews: () => {
+      px = series && layout(scales);
+    },
+    paneViews: () => views,
+  };
 }

@@ -3,103 +3,82 @@
  * SMA, EMA and Bollinger share the candles' pane and price scale; RSI gets a pane of its own
  * with its 70/30 guides. The math is the SDK's shared indicator module.
  */
-import { LineSeries, LineStyle, type IChartApi, type ISeriesApi, type LineData, type Time } from 'lightweight-charts';
+import { LineSeries, LineStyle, type IChartApi, type ISeriesApi } from 'lightweight-charts';
+import type { ChartCommandOf } from '../../contract/index.js';
 import { bollinger, ema, rsi, sma } from '../../indicators/index.js';
 import type { OhlcBar } from './series-bars.js';
 import { INDICATOR_COLORS } from './styles.js';
 
-export type IndicatorKind = 'sma' | 'ema' | 'bollinger' | 'rsi';
+export type IndicatorKind = ChartCommandOf<'indicator'>['indicator'];
 
-export interface IndicatorSpec {
-  indicator: IndicatorKind;
-  period?: number;
+/** The resolved parameters (defaults filled in), as reported in the chart context. */
+export interface IndicatorParams {
+  period: number;
   stddev?: number;
-  source?: 'open' | 'high' | 'low' | 'close';
-  color?: string;
+  source: 'open' | 'high' | 'low' | 'close';
+}
+
+export interface IndicatorPlot {
+  readonly params: IndicatorParams;
+  /** The pane it draws in (0 = the candles' pane). */
+  readonly paneIndex: number;
+  /** Recomputes every line from the bars. */
+  recompute(bars: readonly OhlcBar[]): void;
+  /** Removes the lines; lightweight-charts drops the RSI pane once it is empty. */
+  remove(): void;
 }
 
 const DEFAULT_PERIOD: Record<IndicatorKind, number> = { sma: 20, ema: 20, bollinger: 20, rsi: 14 };
-const RSI_PANE_STRETCH = 0.3;
 
-const lineOptions = (color: string, lineWidth: 1 | 2, lineStyle = LineStyle.Solid) => ({
-  color,
-  lineWidth,
-  lineStyle,
-  priceLineVisible: false,
-  lastValueVisible: false,
-  crosshairMarkerVisible: false,
-});
+/** The lines of each indicator, in the order of its series. */
+const LINES: Record<IndicatorKind, (values: number[], p: IndicatorParams) => number[][]> = {
+  sma: (values, p) => [sma(values, p.period)],
+  ema: (values, p) => [ema(values, p.period)],
+  rsi: (values, p) => [rsi(values, p.period)],
+  bollinger: (values, p) => {
+    const { upper, middle, lower } = bollinger(values, p.period, p.stddev);
+    return [upper, middle, lower];
+  },
+};
 
-export class IndicatorPlot {
-  readonly series: ISeriesApi<'Line'>[] = [];
-  /** The resolved parameters (defaults filled in), as reported in the chart context. */
-  readonly params: { period: number; stddev?: number; source: string };
-
-  constructor(
-    private readonly chart: IChartApi,
-    readonly spec: IndicatorSpec,
-  ) {
-    const kind = spec.indicator;
-    const color = spec.color ?? INDICATOR_COLORS[kind];
-    this.params = {
-      period: spec.period ?? DEFAULT_PERIOD[kind],
-      source: spec.source ?? 'close',
-      ...(kind === 'bollinger' ? { stddev: spec.stddev ?? 2 } : {}),
-    };
-    if (kind === 'rsi') {
-      // A pane index past the last pane creates a new pane.
-      const line = chart.addSeries(
-        LineSeries,
-        { ...lineOptions(color, 2), lastValueVisible: true, autoscaleInfoProvider: () => ({ priceRange: { minValue: 0, maxValue: 100 } }) },
-        chart.panes().length,
-      );
-      for (const price of [70, 30]) {
-        line.createPriceLine({ price, color: '#787b86', lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true, title: '' });
-      }
-      line.getPane().setStretchFactor(RSI_PANE_STRETCH);
-      this.series.push(line);
-    } else if (kind === 'bollinger') {
-      this.series.push(
-        chart.addSeries(LineSeries, lineOptions(color, 1), 0),
-        chart.addSeries(LineSeries, lineOptions(color, 1, LineStyle.Dashed), 0),
-        chart.addSeries(LineSeries, lineOptions(color, 1), 0),
-      );
-    } else {
-      this.series.push(chart.addSeries(LineSeries, lineOptions(color, 2), 0));
+export function plotIndicator(chart: IChartApi, command: ChartCommandOf<'indicator'>): IndicatorPlot {
+  const kind = command.indicator;
+  const { period = DEFAULT_PERIOD[kind], stddev = 2, source = 'close', color = INDICATOR_COLORS[kind] } = command.params;
+  const params: IndicatorParams = kind === 'bollinger' ? { period, source, stddev } : { period, source };
+  const line = (lineWidth: 1 | 2, lineStyle = LineStyle.Solid, paneIndex = 0) =>
+    chart.addSeries(
+      LineSeries,
+      { color, lineWidth, lineStyle, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false },
+      paneIndex,
+    );
+  let series: ISeriesApi<'Line'>[];
+  if (kind === 'rsi') {
+    // A pane index past the last pane creates a new pane.
+    const rsiLine = line(2, LineStyle.Solid, chart.panes().length);
+    rsiLine.applyOptions({ lastValueVisible: true, autoscaleInfoProvider: () => ({ priceRange: { minValue: 0, maxValue: 100 } }) });
+    for (const price of [70, 30]) {
+      rsiLine.createPriceLine({ price, color: '#787b86', lineWidth: 1, lineStyle: LineStyle.Dashed, axisLabelVisible: true, title: '' });
     }
+    rsiLine.getPane().setStretchFactor(0.3);
+    series = [rsiLine];
+  } else {
+    series = kind === 'bollinger' ? [line(1), line(1, LineStyle.Dashed), line(1)] : [line(2)];
   }
-
-  /** The pane the indicator draws in. */
-  get paneIndex(): number {
-    return this.series[0]?.getPane().paneIndex() ?? 0;
-  }
-
-  /** Recomputes every line from the bars. */
-  recompute(bars: readonly OhlcBar[]): void {
-    const source = this.params.source as keyof Pick<OhlcBar, 'open' | 'high' | 'low' | 'close'>;
-    const values = bars.map((b) => b[source]);
-    const { period } = this.params;
-    const lines =
-      this.spec.indicator === 'sma'
-        ? [sma(values, period)]
-        : this.spec.indicator === 'ema'
-          ? [ema(values, period)]
-          : this.spec.indicator === 'rsi'
-            ? [rsi(values, period)]
-            : (({ upper, middle, lower }) => [upper, middle, lower])(bollinger(values, period, this.params.stddev));
-    lines.forEach((line, i) => this.series[i]?.setData(toLineData(bars, line)));
-  }
-
-  /** Removes the lines; lightweight-charts drops the RSI pane once it is empty. */
-  remove(): void {
-    for (const s of this.series.splice(0)) this.chart.removeSeries(s);
-  }
-}
-
-function toLineData(bars: readonly OhlcBar[], values: readonly number[]): LineData<Time>[] {
-  const out: LineData<Time>[] = [];
-  values.forEach((value, i) => {
-    if (Number.isFinite(value)) out.push({ time: bars[i]!.original, value });
-  });
-  return out;
+  return {
+    params,
+    get paneIndex() {
+      return series[0]?.getPane().paneIndex() ?? 0;
+    },
+    recompute(bars) {
+      LINES[kind](
+        bars.map((b) => b[source]),
+        params,
+      ).forEach((values, i) =>
+        series[i]?.setData(bars.flatMap((b, j) => (Number.isFinite(values[j]) ? [{ time: b.original, value: values[j]! }] : []))),
+      );
+    },
+    remove() {
+      for (const s of series.splice(0)) chart.removeSeries(s);
+    },
+  };
 }

@@ -1,68 +1,42 @@
 /** A price band between `bottom` and `top`, from `from` to `to` (or the pane edges), drawn under the candles. */
-import type { PrimitivePaneViewZOrder } from 'lightweight-charts';
 import { drawLabel } from './canvas.js';
-import { DrawingPrimitive, type BitmapScope } from './drawing-primitive.js';
+import { drawingPrimitive } from './drawing-primitive.js';
 import type { TimeAxis } from './time-axis.js';
 
 export interface ZoneSpec {
   top: number;
   bottom: number;
-  from?: number;
-  to?: number;
+  from?: number | undefined;
+  to?: number | undefined;
   color: string;
-  label?: string;
+  label?: string | undefined;
 }
 
-interface Pixels {
-  /** null = the pane's left/right edge. */
-  left: number | null;
-  right: number | null;
-  top: number;
-  bottom: number;
-}
-
-export class ZonePrimitive extends DrawingPrimitive {
-  #px: Pixels | null = null;
-
-  constructor(
-    axis: TimeAxis,
-    public spec: ZoneSpec,
-  ) {
-    super(axis);
-  }
-
-  get pixels(): Readonly<Pixels> | null {
-    return this.#px;
-  }
-
-  protected override zOrder(): PrimitivePaneViewZOrder {
-    return 'bottom';
-  }
-
-  updateAllViews(): void {
-    const s = this.spec;
-    const top = this.y(s.top), bottom = this.y(s.bottom);
-    const left = s.from === undefined ? null : this.x(s.from);
-    const right = s.to === undefined ? null : this.x(s.to);
-    const missingTime = (s.from !== undefined && left === null) || (s.to !== undefined && right === null);
-    this.#px = top === null || bottom === null || missingTime ? null : { left, right, top, bottom };
-  }
-
-  protected draw({ ctx, width, hr, vr }: BitmapScope): void {
-    const px = this.#px;
-    if (!px) return;
-    const l = px.left === null ? 0 : Math.round(px.left * hr);
-    const r = px.right === null ? width : Math.round(px.right * hr);
-    const t = Math.round(Math.min(px.top, px.bottom) * vr);
-    const b = Math.round(Math.max(px.top, px.bottom) * vr);
-    ctx.save();
-    ctx.fillStyle = this.spec.color;
-    ctx.globalAlpha = 0.16;
-    ctx.fillRect(l, t, Math.max(1, r - l), Math.max(1, b - t));
-    ctx.globalAlpha = 0.7;
-    ctx.fillRect(l, t, Math.max(1, r - l), Math.max(1, Math.round(vr)));
-    ctx.fillRect(l, b - Math.max(1, Math.round(vr)), Math.max(1, r - l), Math.max(1, Math.round(vr)));
-    ctx.restore();
-    if (this.spec.label) drawLabel(ctx, this.spec.label, l + 6 * hr, t + 4 * vr, { color: this.spec.color, ratio: vr, baseline: 'top' });
-  }
+export function zonePrimitive(axis: TimeAxis, spec: ZoneSpec) {
+  return drawingPrimitive(
+    axis,
+    ({ x, y }) => {
+      // undefined = the pane's left/right edge; null = a time the chart cannot place.
+      const edges = [spec.from, spec.to].map((t) => (t === undefined ? t : x(t)));
+      const ys = [y(spec.top), y(spec.bottom)];
+      return edges.includes(null) || ys.includes(null) ? null : { edges: edges as (number | undefined)[], ys: ys as number[] };
+    },
+    ({ edges: [left, right], ys }, { ctx, width, hr, vr }) => {
+      const l = left === undefined ? 0 : Math.round(left * hr);
+      const w = Math.max(1, (right === undefined ? width : Math.round(right * hr)) - l);
+      const t = Math.round(Math.min(...ys) * vr);
+      const b = Math.round(Math.max(...ys) * vr);
+      const edge = Math.max(1, Math.round(vr));
+      ctx.save();
+      ctx.fillStyle = spec.color;
+      ctx.globalAlpha = 0.16;
+      ctx.fillRect(l, t, w, Math.max(1, b - t));
+      ctx.globalAlpha = 0.7;
+      ctx.fillRect(l, t, w, edge);
+      ctx.fillRect(l, b - edge, w, edge);
+      ctx.restore();
+      drawLabel(ctx, spec.label, l + 6 * hr, t + 4 * vr, { color: spec.color, ratio: vr, baseline: 'top' });
+    },
+    'bottom',
+  );
 }
