@@ -4,26 +4,13 @@
  * chart-chat server, on 127.0.0.1 with a random port.
  */
 import { serveStatic } from '@hono/node-server/serve-static';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createApp } from '../server/app.js';
 import type { Responder } from '../server/responders/responder.js';
 import { listen, type Listening } from '../server/testing/listen.js';
 
-export const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox', // we run as root
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { launchChromium } from '../server/testing/chromium.js';
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-}
 
 /**
  * The chart-chat API (`createApp` with `responder`) plus `/dist/*` and `/node_modules/*` from

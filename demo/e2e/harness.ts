@@ -6,21 +6,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../server/testing/chromium.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Flags for Chromium as root in a closed network (toolchain.md §6); never --user-data-dir. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** What the pages load from dist/; built with rollup when missing (`npm test` builds before it runs us). */
 const BUILT = ['dist/demo/main.js', 'dist/demo/lightweight-charts.js', 'dist/chart-chat.bundle.js', 'dist/chart-chat.lightweight-charts.js'];
@@ -94,5 +83,5 @@ export function startServer(): Promise<RunningServer> {
 }
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  return launchChromium();
 }

@@ -4,17 +4,8 @@
  * random ops, truncation, junk bytes — each returning the body to send.
  */
 
-/** mulberry32: small, fast, seedable; good enough to pick mutations reproducibly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded so that a failing run can be replayed (`FUZZ_SEED`). */
+export { seededRandom as prng } from '../analysis/synthetic.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
