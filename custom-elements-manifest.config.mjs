@@ -8,7 +8,7 @@ export default {
   litelement: true,
   // package.json's "customElements" field is maintained by hand (it points into dist/).
   packagejson: false,
-  plugins: [hidePrivateMembers()],
+  plugins: [hidePrivateMembers(), sortModules()],
 };
 
 const isPublic = (m) =>
@@ -26,6 +26,16 @@ function hidePrivateMembers() {
           if (decl.attributes) decl.attributes = decl.attributes.filter((a) => isPublic({ name: a.fieldName ?? a.name }) && isPublic(a));
         }
       }
+    },
+  };
+}
+
+/** The analyzer lists modules in file-system walk order, which varies between runs: sort by path. */
+function sortModules() {
+  return {
+    name: 'chart-chat-sort-modules',
+    packageLinkPhase({ customElementsManifest }) {
+      customElementsManifest.modules?.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
   };
 }
