@@ -9,12 +9,13 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { register } from 'tsx/esm/api';
 
-const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 register({ tsconfig: './tsconfig.server.json' });
 const { serve } = await import('@hono/node-server');
 const { createApp } = await import('./server/app.ts');
 const { EchoResponder } = await import('./server/responders/echo.ts');
+// The same Chromium and flags as the end-to-end tests and the benchmarks.
+const { CHROMIUM, CHROMIUM_ARGS } = await import('./server/testing/chromium.ts');
 const { AnalystResponder } = await import('./server/responders/analyst/analyst.ts');
 
 /** Starts an app on 127.0.0.1:<random>; the server is closed when the runner exits. */
@@ -124,19 +125,10 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath,
+        executablePath: CHROMIUM,
         headless: true,
         // no userDataDir: puppeteer-core makes a fresh TMPDIR/puppeteer_dev_chrome_profile-* and deletes it on exit
-        args: [
-          '--no-sandbox', // we run as root
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
   ],
