@@ -6,7 +6,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Page } from 'playwright-core';
 import { createApp } from '../server/app.js';
-import type { Responder } from '../server/responders/responder.js';
+import type { Responder } from '../server/chatkit/responder.js';
 import { listen, type Listening } from '../server/testing/listen.js';
 
 export { launchChromium } from '../server/testing/chromium.js';

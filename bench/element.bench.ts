@@ -8,7 +8,7 @@
  * Two shapes: one command per answer (the usual case, N answers), and one answer carrying a
  * burst of commands (throughput of the element's pipeline).
  */
-import type { ThreadStreamEvent } from '../server/chatkit/types.js';
+import type { ThreadStreamEvent } from '../server/wire/types.js';
 import { ScriptedResponder } from '../server/testing/scripted-responder.js';
 import { launchChromium, serveSite } from './browser.js';
 import { measureBundles } from './bundle-sizes.js';

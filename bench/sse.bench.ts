@@ -6,7 +6,7 @@
  */
 import { createApp } from '../server/app.js';
 import { streamAssistantMessage } from '../server/chatkit/stream-helpers.js';
-import type { ThreadStreamEvent } from '../server/chatkit/types.js';
+import type { ThreadStreamEvent } from '../server/wire/types.js';
 import { createThread } from '../server/testing/chatkit-client.js';
 import { listen } from '../server/testing/listen.js';
 import { ScriptedResponder } from '../server/testing/scripted-responder.js';

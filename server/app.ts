@@ -10,7 +10,7 @@ import type { ActionHandlers, AttachmentStore, FeedbackHandler, Transcriber } fr
 import { DEFAULT_MAX_BODY_BYTES } from './chatkit/http-body.js';
 import { chatkitRoute, errorBody, type ResolveUser } from './chatkit/http-route.js';
 import { ChatKitServer } from './chatkit/server.js';
-import type { Responder } from './responders/responder.js';
+import type { Responder } from './chatkit/responder.js';
 import { securityLayer, type SecurityOptions } from './security/layer.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { Store } from './store/store.js';

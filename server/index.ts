@@ -19,8 +19,8 @@ export { CustomStreamError, RequestError, StreamError } from './chatkit/errors.j
 export { monotonicNow, newId, newItemId, newThreadId } from './chatkit/ids.js';
 export { sleep, streamAssistantMessage, userText, wordChunks } from './chatkit/stream-helpers.js';
 export { diffWidget, streamWidget, type WidgetRoot } from './chatkit/widgets.js';
-export type * from './chatkit/types.js';
-export type { Responder, ResponderContext } from './responders/responder.js';
+export type * from './wire/types.js';
+export type { Responder, ResponderContext } from './chatkit/responder.js';
 export { EchoResponder } from './responders/echo.js';
 export { MemoryStore } from './store/memory-store.js';
 export { paginate, type PageQuery, type SortOrder, type Store } from './store/store.js';

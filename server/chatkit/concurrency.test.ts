@@ -9,7 +9,7 @@ import { EchoResponder } from '../responders/echo.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { addMessage, createdThreadId, createThread, post } from '../testing/chatkit-client.js';
 import { listen } from '../testing/listen.js';
-import type { Thread, ThreadItem } from './types.js';
+import type { Thread, ThreadItem } from '../wire/types.js';
 
 const USERS = 24;
 const TURNS = 3;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createApp } from '../app.js';
-import type { Responder } from '../responders/responder.js';
+import type { Responder } from './responder.js';
 import { post, type Target } from '../testing/chatkit-client.js';
 import { listen, type Listening } from '../testing/listen.js';
 import { SSE_FRAMING } from '../testing/sse.js';

@@ -3,8 +3,8 @@
  * points it may plug in (attachments, dictation, widget actions, feedback).
  */
 import type { ChartContext } from '../../sdk/contract/index.js';
-import type { ResponderContext } from '../responders/responder.js';
-import type { Attachment, ThreadItem, ThreadMetadata, ThreadStreamEvent, WidgetItem } from './types.js';
+import type { ResponderContext } from './responder.js';
+import type { Attachment, ThreadItem, ThreadMetadata, ThreadStreamEvent, WidgetItem } from '../wire/types.js';
 
 export interface RequestContext {
   /** The user the request acts for; every thread is scoped to it. */

@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createApp } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
-import type { Responder, ResponderContext } from '../responders/responder.js';
+import type { Responder, ResponderContext } from './responder.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { addMessage, createdThreadId, createThread, post } from '../testing/chatkit-client.js';
 import { listen } from '../testing/listen.js';
 import { readSse } from '../testing/sse.js';
 import { CANCELLED_CONTEXT } from './pipeline.js';
-import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from './types.js';
+import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
 
 /** Wraps EchoResponder to observe its latest call: the signal, and every event it produced. */
 class ObservedEcho implements Responder {

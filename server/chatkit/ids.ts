@@ -3,7 +3,7 @@
  * strictly increasing within the process, because clients and stores order items by
  * `created_at` and equal stamps break the client tool round trip (chatkit-python#123).
  */
-import type { ThreadItemType } from './types.js';
+import type { ThreadItemType } from '../wire/types.js';
 
 const ITEM_PREFIX: Record<ThreadItemType, string> = {
   user_message: 'msg',

@@ -10,7 +10,7 @@ import { MemoryStore } from '../store/memory-store.js';
 import { addMessage, createdThreadId, createThread, post, userInput } from '../testing/chatkit-client.js';
 import { assistantDone, ScriptedResponder } from '../testing/scripted-responder.js';
 import { TestAttachmentStore, wireActions, wireTranscriber } from '../testing/wire-responder.js';
-import type { Attachment, Thread, ThreadItem, ThreadStreamEvent, UserMessageItem } from './types.js';
+import type { Attachment, Thread, ThreadItem, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
 
 const USER = { 'X-Chart-Chat-Client': 'ops-user-0001' };
 const OWNER = 'client:ops-user-0001';

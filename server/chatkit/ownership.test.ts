@@ -10,7 +10,7 @@ import { EchoResponder } from '../responders/echo.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { addMessage, createdThreadId, createThread, post } from '../testing/chatkit-client.js';
 import { wireActions } from '../testing/wire-responder.js';
-import type { Thread, ThreadItem } from './types.js';
+import type { Thread, ThreadItem } from '../wire/types.js';
 
 const ALICE = { 'X-Chart-Chat-Client': 'alice-client-1' };
 const MALLORY = { 'X-Chart-Chat-Client': 'mallory-client-1' };

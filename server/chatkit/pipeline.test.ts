@@ -12,7 +12,7 @@ import { assistantDone, ScriptedResponder, type RespondFn } from '../testing/scr
 import { ChatKitServer } from './server.js';
 import { CustomStreamError, StreamError } from './errors.js';
 import { CANCELLED_CONTEXT } from './pipeline.js';
-import type { ThreadItem, ThreadStreamEvent } from './types.js';
+import type { ThreadItem, ThreadStreamEvent } from '../wire/types.js';
 
 const USER = { 'X-Chart-Chat-Client': 'pipeline-user-1' };
 const OWNER = 'client:pipeline-user-1';

@@ -17,7 +17,7 @@ import type {
   ThreadMetadata,
   ThreadStreamEvent,
   WorkflowItem,
-} from './types.js';
+} from '../wire/types.js';
 
 export const CANCELLED_CONTEXT = 'The user cancelled the stream. Stop responding to the prior request.';
 

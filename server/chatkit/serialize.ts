@@ -4,7 +4,7 @@
  * hidden items are never sent. Opaque payloads (tool arguments/output, effect data, tag data,
  * action payloads) are passed through untouched: they belong to the integrator, not to us.
  */
-import type { Attachment, Page, Thread, ThreadItem, ThreadMetadata, ThreadStreamEvent } from './types.js';
+import type { Attachment, Page, Thread, ThreadItem, ThreadMetadata, ThreadStreamEvent } from '../wire/types.js';
 
 const OPAQUE_KEYS = new Set(['arguments', 'output', 'data', 'payload']);
 const HIDDEN_TYPES = new Set<string>(['hidden_context_item', 'sdk_hidden_context']);

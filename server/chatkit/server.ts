@@ -3,7 +3,7 @@
  * validates a parsed request body and checks every precondition before anything is streamed,
  * then answers with JSON, a stream of events, or a client error. HTTP lives in ../app.ts.
  */
-import type { Responder, ResponderContext } from '../responders/responder.js';
+import type { Responder, ResponderContext } from './responder.js';
 import type { Store } from '../store/store.js';
 import type { ActionHandlers, AttachmentStore, FeedbackHandler, RequestContext, Transcriber } from './context.js';
 import { fail, lazy, prepend, single } from './async-iter.js';
@@ -15,7 +15,7 @@ import { isHiddenItem, toWireAttachment, toWireItem, toWirePage, toWireThread } 
 import { applyStructuredInput } from './structured-input.js';
 import { ThreadAccess } from './thread-access.js';
 import { threadBusy, ThreadStreams } from './thread-streams.js';
-import type { Attachment, ClientToolCallItem, ThreadItemType, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from './types.js';
+import type { Attachment, ClientToolCallItem, ThreadItemType, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
 
 export interface ChatKitServerOptions {
   responder: Responder;

@@ -5,7 +5,7 @@
  * away the runtime cancels the body and the event source is stopped.
  */
 import { eventJson } from './serialize.js';
-import type { ThreadStreamEvent } from './types.js';
+import type { ThreadStreamEvent } from '../wire/types.js';
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/event-stream; charset=utf-8',

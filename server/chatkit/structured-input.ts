@@ -4,7 +4,7 @@
  * "skipped" submission skips every input; single-choice inputs keep only the first value;
  * answers for unknown input ids are ignored.
  */
-import type { StructuredInputAnswer, StructuredInputItem } from './types.js';
+import type { StructuredInputAnswer, StructuredInputItem } from '../wire/types.js';
 
 export interface StructuredSubmission {
   status: 'answered' | 'skipped';

@@ -8,7 +8,7 @@ import type { RequestContext } from './context.js';
 import { RequestError, notFound, notSupported } from './errors.js';
 import type { UserMessageInput } from './requests.js';
 import { isHiddenItem } from './serialize.js';
-import type { Attachment, ClientToolCallItem, ThreadItem, ThreadMetadata, WidgetItem } from './types.js';
+import type { Attachment, ClientToolCallItem, ThreadItem, ThreadMetadata, WidgetItem } from '../wire/types.js';
 
 /** How far back pending client tool calls are looked for and cleaned up (chatkit-python: one page). */
 const RECENT_ITEMS = 20;

@@ -5,7 +5,7 @@
  */
 import { RequestError } from './errors.js';
 import { toErrorEvent } from './pipeline.js';
-import type { ThreadStreamEvent } from './types.js';
+import type { ThreadStreamEvent } from '../wire/types.js';
 
 export const threadBusy = (): RequestError => new RequestError(409, 'thread_busy', 'a response is already streaming on this thread');
 

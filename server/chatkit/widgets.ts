@@ -4,8 +4,8 @@
  * matching events — text that only grows streams as `widget.streaming_text.value_delta`,
  * anything else replaces the root with `widget.root.updated`.
  */
-import type { ResponderContext } from '../responders/responder.js';
-import type { ThreadItemUpdate, ThreadMetadata, ThreadStreamEvent, WidgetItem } from './types.js';
+import type { ResponderContext } from './responder.js';
+import type { ThreadItemUpdate, ThreadMetadata, ThreadStreamEvent, WidgetItem } from '../wire/types.js';
 
 /** A widget tree: `{type: "Card" | "ListView" | "Basic", children?, ...}`. */
 export type WidgetRoot = Record<string, unknown> & { type: string };

@@ -6,7 +6,7 @@
  * at debug level; tokens and keys never (the logger redacts them anyway).
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { tapBody } from '../security/body-tap.js';
+import { tapBody } from '../lib/body-tap.js';
 import type { LogFields, Logger } from './logger.js';
 import { StreamObserver } from './stream-observer.js';
 import type { UserHasher } from './user-hash.js';

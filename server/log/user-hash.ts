@@ -3,7 +3,7 @@
  * requests, but an id (possibly an email from `identify`) cannot be read back or brute-forced
  * without the server secret.
  */
-import { encodeBase64Url } from '../security/base64url.js';
+import { encodeBase64Url } from '../lib/base64url.js';
 
 export type UserHasher = (userId: string) => Promise<string>;
 

@@ -4,7 +4,7 @@
  * lost, duplicated or reordered), and the final item carries the same text. Shared by the load
  * test and the load benchmark; records timings for the latter.
  */
-import type { ThreadStreamEvent } from '../chatkit/types.js';
+import type { ThreadStreamEvent } from '../wire/types.js';
 import { createThread } from '../testing/chatkit-client.js';
 import { readSse } from '../testing/sse.js';
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../app.js';
-import type { ThreadItem, ThreadStreamEvent } from '../chatkit/types.js';
+import type { ThreadItem, ThreadStreamEvent } from '../wire/types.js';
 import { OpenAIResponder } from '../responders/openai/openai-responder.js';
 import { addMessage, createdThreadId, createThread, post, type Answer } from '../testing/chatkit-client.js';
 import { startFakeOpenAI, step, turn, type FakeOpenAI, type ScriptedTurn } from '../testing/fake-openai.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createApp } from '../app.js';
-import type { ThreadStreamEvent } from '../chatkit/types.js';
+import type { ThreadStreamEvent } from '../wire/types.js';
 import { addMessage, createdThreadId, createThread, post } from '../testing/chatkit-client.js';
 import { EchoResponder } from './echo.js';
 

@@ -13,8 +13,8 @@
  */
 import { CustomStreamError } from '../chatkit/errors.js';
 import { sleep, streamAssistantMessage, userText, wordChunks } from '../chatkit/stream-helpers.js';
-import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../chatkit/types.js';
-import type { Responder, ResponderContext } from './responder.js';
+import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
+import type { Responder, ResponderContext } from '../chatkit/responder.js';
 
 export const SLOW_DELTA_MS = 25;
 const MAX_SLOW_DELTAS = 10_000;

@@ -6,13 +6,13 @@
  */
 import { AnalystResponder, type AnalystOptions } from './analyst/analyst.js';
 import { DEFAULT_MODEL, OpenAIResponder, type OpenAIResponderOptions } from './openai/openai-responder.js';
-import type { Responder } from './responder.js';
+import type { Responder } from '../chatkit/responder.js';
 
 export { AnalystResponder, type AnalystOptions } from './analyst/analyst.js';
 export { OpenAIResponder, DEFAULT_MODEL, type OpenAIResponderOptions } from './openai/openai-responder.js';
 export { CHART_COMMAND_EFFECT } from './effects.js';
 export { extractTextCommands, TextCommandExtractor } from './text-commands.js';
-export type { Responder, ResponderContext } from './responder.js';
+export type { Responder, ResponderContext } from '../chatkit/responder.js';
 
 export type ResponderEnv = Record<string, string | undefined>;
 

@@ -7,7 +7,7 @@
  * ChatKit event streams also get a {@link DeltaGuard}: a secret spread over several text deltas.
  */
 import type { MiddlewareHandler } from 'hono';
-import { tapBody } from './body-tap.js';
+import { tapBody } from '../lib/body-tap.js';
 import { DeltaGuard } from './delta-guard.js';
 
 const REPLACEMENT = new TextEncoder().encode('[REDACTED]');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeTextBase64Url, encodeBase64Url, encodeTextBase64Url } from './base64url.js';
+import { decodeTextBase64Url, encodeBase64Url, encodeTextBase64Url } from '../lib/base64url.js';
 import { createTokenSigner, MAX_TOKEN_LENGTH } from './token.js';
 
 const secret = new TextEncoder().encode('a-test-secret-that-is-long-enough-0123456789');

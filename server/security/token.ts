@@ -7,7 +7,7 @@
  * module runs wherever Hono does.
  */
 import * as v from 'valibot';
-import { decodeBase64Url, decodeTextBase64Url, encodeBase64Url, encodeTextBase64Url } from './base64url.js';
+import { decodeBase64Url, decodeTextBase64Url, encodeBase64Url, encodeTextBase64Url } from '../lib/base64url.js';
 
 const PREFIX = 'cc1';
 const VERSION = 1;

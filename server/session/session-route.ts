@@ -14,7 +14,7 @@
  * 4. A new random device id.
  */
 import type { Context, Handler } from 'hono';
-import { encodeBase64Url } from '../security/base64url.js';
+import { encodeBase64Url } from '../lib/base64url.js';
 import { bearerOf, clientIdOf, deviceUser, integratorUser } from '../security/auth.js';
 import { jsonError } from '../security/json-error.js';
 import type { TokenSigner } from '../security/token.js';

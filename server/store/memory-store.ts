@@ -3,7 +3,7 @@
  * Everything is deep-copied on the way in and out, so callers (responders mutating a thread,
  * the pipeline patching pending items) can never change stored state behind the store's back.
  */
-import type { Attachment, Page, ThreadItem, ThreadMetadata } from '../chatkit/types.js';
+import type { Attachment, Page, ThreadItem, ThreadMetadata } from '../wire/types.js';
 import { paginate, type PageQuery, type Store } from './store.js';
 
 interface ThreadRecord {

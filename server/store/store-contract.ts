@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AssistantMessageItem, ThreadMetadata } from '../chatkit/types.js';
+import type { AssistantMessageItem, ThreadMetadata } from '../wire/types.js';
 import type { Store } from './store.js';
 
 const at = (n: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();

@@ -3,7 +3,7 @@
  * `resolveUser` derived); a thread another owner asks for does not exist as far as they can tell.
  * Items are addressed by thread id only: callers check thread ownership first.
  */
-import type { Attachment, Page, ThreadItem, ThreadItemType, ThreadMetadata } from '../chatkit/types.js';
+import type { Attachment, Page, ThreadItem, ThreadItemType, ThreadMetadata } from '../wire/types.js';
 
 export type SortOrder = 'asc' | 'desc';
 

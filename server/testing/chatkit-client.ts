@@ -3,7 +3,7 @@
  * socket), for tests: builds request bodies, posts them, parses JSON or SSE answers.
  */
 import type { Hono } from 'hono';
-import type { ThreadStreamEvent } from '../chatkit/types.js';
+import type { ThreadStreamEvent } from '../wire/types.js';
 import { parseSse } from './sse.js';
 
 export interface Answer {

@@ -3,8 +3,8 @@
  * implementation of the interface, driven by the real protocol layer — not a mock). It records
  * every call so tests can assert what the protocol layer passed in.
  */
-import type { ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../chatkit/types.js';
-import type { Responder, ResponderContext } from '../responders/responder.js';
+import type { ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
+import type { Responder, ResponderContext } from '../chatkit/responder.js';
 
 export type RespondFn = (thread: ThreadMetadata, input: UserMessageItem | null, ctx: ResponderContext) => AsyncIterable<ThreadStreamEvent>;
 

@@ -2,7 +2,7 @@
  * Test helpers for ChatKit SSE: a strict parser for the exact framing (`data: <json>\n\n`
  * only) and a reader that yields events as they arrive over a real socket.
  */
-import type { ThreadStreamEvent } from '../chatkit/types.js';
+import type { ThreadStreamEvent } from '../wire/types.js';
 
 /** The whole body must be `data: {...}\n\n` frames and nothing else. */
 export const SSE_FRAMING = /^(data: \{[^\n]*\}\n\n)+$/;

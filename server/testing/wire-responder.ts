@@ -6,8 +6,8 @@
 import type { ActionHandlers, AttachmentStore, Transcriber } from '../chatkit/context.js';
 import { CustomStreamError } from '../chatkit/errors.js';
 import { newAttachmentId } from '../chatkit/ids.js';
-import type { AssistantMessageItem, Attachment, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../chatkit/types.js';
-import type { Responder, ResponderContext } from '../responders/responder.js';
+import type { AssistantMessageItem, Attachment, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
+import type { Responder, ResponderContext } from '../chatkit/responder.js';
 
 const firstText = (input: UserMessageItem | null): string | null => {
   const part = input?.content[0];

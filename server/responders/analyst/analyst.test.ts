@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { createApp } from '../../app.js';
 import { findLevels, findTrendline, highestHigh, lowestLow, recentSwing, computeIndicator } from '../../analysis/index.js';
 import { barsFromPath } from '../../analysis/synthetic.js';
-import type { ThreadStreamEvent } from '../../chatkit/types.js';
+import type { ThreadStreamEvent } from '../../wire/types.js';
 import { addMessage, createdThreadId, createThread, post } from '../../testing/chatkit-client.js';
 import { listen } from '../../testing/listen.js';
 import { readSse } from '../../testing/sse.js';

@@ -5,10 +5,10 @@
  * would, so the browser cannot tell the difference in the protocol.
  */
 import { parseChartCommand, type ChartCommand } from '../../../sdk/contract/index.js';
-import type { ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../../chatkit/types.js';
+import type { ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../../wire/types.js';
 import { AssistantMessageWriter, chunkText } from '../assistant-message.js';
 import { chartCommandEffect, titleFrom, userMessageText } from '../effects.js';
-import type { Responder, ResponderContext } from '../responder.js';
+import type { Responder, ResponderContext } from '../../chatkit/responder.js';
 import { parseIntents, type Intent } from './intents.js';
 import { notUnderstood, runSkill } from './skills.js';
 

@@ -6,7 +6,7 @@
  */
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
 import type { ChartContext } from '../../../sdk/contract/index.js';
-import type { ThreadItem } from '../../chatkit/types.js';
+import type { ThreadItem } from '../../wire/types.js';
 
 /** Bars sent inline to the model (the analysis tools see all of them). */
 export const CONTEXT_BARS_FOR_MODEL = 120;

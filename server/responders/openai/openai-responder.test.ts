@@ -8,7 +8,7 @@ import { createApp } from '../../app.js';
 import { findLevels } from '../../analysis/index.js';
 import { barsFromPath } from '../../analysis/synthetic.js';
 import { monotonicNow } from '../../chatkit/ids.js';
-import type { ThreadStreamEvent } from '../../chatkit/types.js';
+import type { ThreadStreamEvent } from '../../wire/types.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { addMessage, createdThreadId, createThread, post, type Answer } from '../../testing/chatkit-client.js';
 import { startFakeOpenAI, step, turn, type FakeOpenAI } from '../../testing/fake-openai.js';

@@ -3,7 +3,7 @@
  * for every streaming request and owns persistence; a responder only yields events.
  */
 import type { ChartContext } from '../../sdk/contract/index.js';
-import type { ThreadItem, ThreadItemType, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../chatkit/types.js';
+import type { ThreadItem, ThreadItemType, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
 
 export interface ResponderContext {
   /** The thread owner's id (from `resolveUser`). */
