@@ -3,7 +3,7 @@
 // become dist/custom-elements.json, which IDEs, Storybook and docs tools read.
 export default {
   globs: ['sdk/**/*.ts'],
-  exclude: ['sdk/**/*.test.ts', 'sdk/contract/**', 'sdk/indicators/**', 'sdk/adapters/**', 'sdk/testing/**'],
+  exclude: ['sdk/**/*.test.ts', 'sdk/contract/**', 'sdk/indicators/**', 'sdk/adapters/**', 'sdk/test-support/**'],
   outdir: 'dist',
   litelement: true,
   // package.json's "customElements" field is maintained by hand (it points into dist/).

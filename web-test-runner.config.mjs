@@ -15,7 +15,7 @@ const { serve } = await import('@hono/node-server');
 const { createApp } = await import('./server/app.ts');
 const { EchoResponder } = await import('./server/responders/echo.ts');
 // The same Chromium and flags as the end-to-end tests and the benchmarks.
-const { CHROMIUM, CHROMIUM_ARGS } = await import('./server/testing/chromium.ts');
+const { CHROMIUM, CHROMIUM_ARGS } = await import('./server/test-support/chromium.ts');
 const { AnalystResponder } = await import('./server/responders/analyst/analyst.ts');
 
 /** Starts an app on 127.0.0.1:<random>; the server is closed when the runner exits. */

@@ -6,7 +6,7 @@
  * replaced rather than piling up past the adapter's limits. "Render" is the time to the second
  * animation frame after the last command, i.e. until the chart has painted the result.
  */
-import { launchChromium, serveSite } from './browser.js';
+import { launchChromium, serveSite } from '../server/test-support/browser.js';
 import { EchoResponder } from '../server/responders/echo.js';
 import { measureBundles } from './bundle-sizes.js';
 

@@ -9,8 +9,8 @@
  * burst of commands (throughput of the element's pipeline).
  */
 import type { ThreadStreamEvent } from '../server/wire/types.js';
-import { ScriptedResponder } from '../server/testing/scripted-responder.js';
-import { launchChromium, serveSite } from './browser.js';
+import { ScriptedResponder } from '../server/test-support/scripted-responder.js';
+import { launchChromium, serveSite } from '../server/test-support/browser.js';
 import { measureBundles } from './bundle-sizes.js';
 import { percentile } from './stats.js';
 

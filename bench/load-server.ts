@@ -7,7 +7,7 @@
 import { createApp } from '../server/app.js';
 import { createLogger } from '../server/log/logger.js';
 import { OpenAIResponder } from '../server/responders/openai/openai-responder.js';
-import { listen } from '../server/testing/listen.js';
+import { listen } from '../server/test-support/listen.js';
 
 const upstream = process.env['UPSTREAM_URL'];
 const key = process.env['UPSTREAM_KEY'] ?? 'sk-test-bench';

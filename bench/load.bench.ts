@@ -13,7 +13,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { inParallel, streamConversation } from '../server/reliability/conversation.js';
 import { conversationMessage, expectedAnswer } from '../server/reliability/load-stack.js';
-import { startFakeOpenAI, step, turn, type RecordedRequest, type ScriptStep } from '../server/testing/fake-openai.js';
+import { startFakeOpenAI, step, turn, type RecordedRequest, type ScriptStep } from '../server/test-support/fake-openai.js';
 import { numberedChunks } from '../server/reliability/conversation.js';
 import { percentile } from './stats.js';
 

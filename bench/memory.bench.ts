@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { createApp } from '../server/app.js';
 import { barsFromPath } from '../server/analysis/synthetic.js';
 import { EchoResponder } from '../server/responders/echo.js';
-import { createThread, post } from '../server/testing/chatkit-client.js';
+import { createThread, post } from '../server/test-support/chatkit-client.js';
 
 const THREADS = 2_000;
 

@@ -7,10 +7,10 @@
 import { createApp } from '../server/app.js';
 import { streamAssistantMessage } from '../server/chatkit/stream-helpers.js';
 import type { ThreadStreamEvent } from '../server/wire/types.js';
-import { createThread } from '../server/testing/chatkit-client.js';
-import { listen } from '../server/testing/listen.js';
-import { ScriptedResponder } from '../server/testing/scripted-responder.js';
-import { readSse } from '../server/testing/sse.js';
+import { createThread } from '../server/test-support/chatkit-client.js';
+import { listen } from '../server/test-support/listen.js';
+import { ScriptedResponder } from '../server/test-support/scripted-responder.js';
+import { readSse } from '../server/test-support/sse.js';
 
 const DELTAS = 20_000;
 const EFFECTS = 5_000;

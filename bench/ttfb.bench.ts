@@ -9,10 +9,10 @@
 import { createApp } from '../server/app.js';
 import { barsFromPath } from '../server/analysis/synthetic.js';
 import { OpenAIResponder } from '../server/responders/openai/openai-responder.js';
-import { chartContext } from '../server/responders/test-support.js';
-import { createThread } from '../server/testing/chatkit-client.js';
-import { startFakeOpenAI, turn } from '../server/testing/fake-openai.js';
-import { listen } from '../server/testing/listen.js';
+import { chartContext } from '../server/test-support/responder-assertions.js';
+import { createThread } from '../server/test-support/chatkit-client.js';
+import { startFakeOpenAI, turn } from '../server/test-support/fake-openai.js';
+import { listen } from '../server/test-support/listen.js';
 import { percentile } from './stats.js';
 
 const RUNS = 40;

@@ -1,6 +1,6 @@
 /**
  * The README's element API tables, generated from the custom-elements manifest (the element's
- * JSDoc), so the README cannot drift from the code: bench/package.test.ts compares them.
+ * JSDoc), so the README cannot drift from the code: test/package.test.ts compares them.
  *
  *     npm run build && node --import tsx docs/readme-api.ts    # rewrites the block in README.md
  */

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { createApp } from './app.js';
 import { EchoResponder } from './responders/echo.js';
 import { createLogger } from './log/logger.js';
-import { addMessage, createdThreadId, createThread, post } from './testing/chatkit-client.js';
-import { ScriptedResponder } from './testing/scripted-responder.js';
+import { addMessage, createdThreadId, createThread, post } from './test-support/chatkit-client.js';
+import { ScriptedResponder } from './test-support/scripted-responder.js';
 
 describe('createApp', () => {
   it('answers /healthz', async () => {

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { it } from 'node:test';
-import { createdThreadId, createThread, post } from './testing/chatkit-client.js';
+import { createdThreadId, createThread, post } from './test-support/chatkit-client.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

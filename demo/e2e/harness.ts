@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../server/testing/chromium.js';
+import { launchChromium } from '../../server/test-support/chromium.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

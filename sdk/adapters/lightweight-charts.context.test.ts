@@ -6,7 +6,7 @@ import { parseChartContext } from '../contract/index.js';
 import { connectLightweightCharts, type LightweightChartsConnection } from './lightweight-charts.js';
 import { SeriesBars } from './lightweight-charts/series-bars.js';
 import { TimeAxis } from './lightweight-charts/time-axis.js';
-import { chartFixture, ContextRecorder, DAY, makeBars, nextFrame, painted, type ChartFixture } from './testing.js';
+import { chartFixture, ContextRecorder, DAY, makeBars, nextFrame, painted, type ChartFixture } from '../test-support/lightweight-charts.js';
 
 describe('connectLightweightCharts: context and lifecycle', () => {
   let fx: ChartFixture;

@@ -6,7 +6,7 @@ import { connectLightweightCharts, type LightweightChartsConnection } from './li
 import { sma } from '../indicators/index.js';
 import { ChartCommandEvent } from '../events.js';
 import { DRAWING_COLORS } from './lightweight-charts/styles.js';
-import { chartFixture, ContextRecorder, DAY, hasColorNear, makeBars, painted, pixelAt, type ChartFixture } from './testing.js';
+import { chartFixture, ContextRecorder, DAY, hasColorNear, makeBars, painted, pixelAt, type ChartFixture } from '../test-support/lightweight-charts.js';
 
 describe('connectLightweightCharts: commands', () => {
   let fx: ChartFixture;

@@ -7,7 +7,7 @@ import type { ChartChat } from '../chart-chat.js';
 import type { ChatKitRenderer } from './chatkit-renderer.js';
 import { parseChartContext } from '../contract/index.js';
 import type { ChartCommandErrorEvent, ChartCommandEvent } from '../events.js';
-import { CONTEXT, record, seenRequests } from '../testing/helpers.js';
+import { CONTEXT, record, seenRequests } from '../test-support/helpers.js';
 import '../define.js';
 
 type Options = ChatKitOptions & { api: CustomApiConfig };

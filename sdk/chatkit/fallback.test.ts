@@ -1,7 +1,7 @@
 // Renderer selection when ChatKit cannot load (no <openai-chatkit> is defined in this page).
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { ChartChat } from '../chart-chat.js';
-import { answered, part } from '../testing/helpers.js';
+import { answered, part } from '../test-support/helpers.js';
 import '../define.js';
 
 const scriptsFor = (src: string) => [...document.scripts].filter((s) => s.src === new URL(src, location.href).href);

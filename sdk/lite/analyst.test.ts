@@ -4,7 +4,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { ChartChat } from '../chart-chat.js';
 import type { ChartContextInput } from '../contract/index.js';
 import type { ChartCommandEvent } from '../events.js';
-import { answered, part, record } from '../testing/helpers.js';
+import { answered, part, record } from '../test-support/helpers.js';
 import '../define.js';
 
 /** 120 daily bars of a market ranging between ~92 and ~108 (repeated swing highs and lows). */

@@ -3,7 +3,7 @@ import { expect, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ChartCommandErrorEvent, ChartCommandEvent } from '../events.js';
 import { parseChartContext } from '../contract/index.js';
-import { CONTEXT, answered, isBusy, lastAnswer, liteChat, part, parts, record, seenRequests, until } from '../testing/helpers.js';
+import { CONTEXT, answered, isBusy, lastAnswer, liteChat, part, parts, record, seenRequests, until } from '../test-support/helpers.js';
 import type { ChartChat } from '../chart-chat.js';
 
 /** Types into the real textarea with real key presses, then presses Enter. */

@@ -2,7 +2,7 @@
 // /secure-a issues 2-second tokens; /secure-b uses another secret, so /secure-a tokens are 401 there).
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { ChartChat } from '../chart-chat.js';
-import { answered, isBusy, lastAnswer, part, parts, seenRequests, until } from '../testing/helpers.js';
+import { answered, isBusy, lastAnswer, part, parts, seenRequests, until } from '../test-support/helpers.js';
 import '../define.js';
 
 async function chat(apiUrl: string, sessionUrl?: string) {

@@ -8,9 +8,9 @@ import { describe, it } from 'node:test';
 import { createApp } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
 import { MemoryStore } from '../store/memory-store.js';
-import { addMessage, createdThreadId, createThread, post, userInput, type Answer } from '../testing/chatkit-client.js';
-import { listen } from '../testing/listen.js';
-import { TestAttachmentStore, wireActions, wireTranscriber } from '../testing/wire-responder.js';
+import { addMessage, createdThreadId, createThread, post, userInput, type Answer } from '../test-support/chatkit-client.js';
+import { listen } from '../test-support/listen.js';
+import { TestAttachmentStore, wireActions, wireTranscriber } from '../test-support/wire-responder.js';
 
 const USER = { 'X-Chart-Chat-Client': 'bad-input-user' };
 const OWNER = 'client:bad-input-user';

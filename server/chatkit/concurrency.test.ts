@@ -7,8 +7,8 @@ import { it } from 'node:test';
 import { createApp } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
 import { MemoryStore } from '../store/memory-store.js';
-import { addMessage, createdThreadId, createThread, post } from '../testing/chatkit-client.js';
-import { listen } from '../testing/listen.js';
+import { addMessage, createdThreadId, createThread, post } from '../test-support/chatkit-client.js';
+import { listen } from '../test-support/listen.js';
 import type { Thread, ThreadItem } from '../wire/types.js';
 
 const USERS = 24;

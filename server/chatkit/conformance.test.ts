@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createApp } from '../app.js';
 import type { Responder } from './responder.js';
-import { post, type Target } from '../testing/chatkit-client.js';
-import { listen, type Listening } from '../testing/listen.js';
-import { SSE_FRAMING } from '../testing/sse.js';
-import { assertWireEqual, IdMap, readCapture } from '../testing/wire-capture.js';
-import { TestAttachmentStore, Wire2Responder, WireResponder, wireActions, wireTranscriber } from '../testing/wire-responder.js';
+import { post, type Target } from '../test-support/chatkit-client.js';
+import { listen, type Listening } from '../test-support/listen.js';
+import { SSE_FRAMING } from '../test-support/sse.js';
+import { assertWireEqual, IdMap, readCapture } from '../test-support/wire-capture.js';
+import { TestAttachmentStore, Wire2Responder, WireResponder, wireActions, wireTranscriber } from '../test-support/wire-responder.js';
 
 const HEADERS = { 'X-Chart-Chat-Client': 'conformance-client' };
 

@@ -8,9 +8,9 @@ import { createApp } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
 import type { Responder, ResponderContext } from './responder.js';
 import { MemoryStore } from '../store/memory-store.js';
-import { addMessage, createdThreadId, createThread, post } from '../testing/chatkit-client.js';
-import { listen } from '../testing/listen.js';
-import { readSse } from '../testing/sse.js';
+import { addMessage, createdThreadId, createThread, post } from '../test-support/chatkit-client.js';
+import { listen } from '../test-support/listen.js';
+import { readSse } from '../test-support/sse.js';
 import { CANCELLED_CONTEXT } from './pipeline.js';
 import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
 

@@ -7,9 +7,9 @@ import { describe, it } from 'node:test';
 import { createApp, type AppOptions } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
 import { MemoryStore } from '../store/memory-store.js';
-import { addMessage, createdThreadId, createThread, post, userInput } from '../testing/chatkit-client.js';
-import { assistantDone, ScriptedResponder } from '../testing/scripted-responder.js';
-import { TestAttachmentStore, wireActions, wireTranscriber } from '../testing/wire-responder.js';
+import { addMessage, createdThreadId, createThread, post, userInput } from '../test-support/chatkit-client.js';
+import { assistantDone, ScriptedResponder } from '../test-support/scripted-responder.js';
+import { TestAttachmentStore, wireActions, wireTranscriber } from '../test-support/wire-responder.js';
 import type { Attachment, Thread, ThreadItem, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
 
 const USER = { 'X-Chart-Chat-Client': 'ops-user-0001' };

@@ -8,8 +8,8 @@ import { Hono } from 'hono';
 import { anonymousClientUser, createApp } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
 import { MemoryStore } from '../store/memory-store.js';
-import { addMessage, createdThreadId, createThread, post } from '../testing/chatkit-client.js';
-import { wireActions } from '../testing/wire-responder.js';
+import { addMessage, createdThreadId, createThread, post } from '../test-support/chatkit-client.js';
+import { wireActions } from '../test-support/wire-responder.js';
 import type { Thread, ThreadItem } from '../wire/types.js';
 
 const ALICE = { 'X-Chart-Chat-Client': 'alice-client-1' };

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
-import { createdThreadId, createThread, post, userInput } from '../testing/chatkit-client.js';
-import { listen, type Listening } from '../testing/listen.js';
-import { SSE_FRAMING } from '../testing/sse.js';
-import { TestAttachmentStore, wireActions, wireTranscriber } from '../testing/wire-responder.js';
+import { createdThreadId, createThread, post, userInput } from '../test-support/chatkit-client.js';
+import { listen, type Listening } from '../test-support/listen.js';
+import { SSE_FRAMING } from '../test-support/sse.js';
+import { TestAttachmentStore, wireActions, wireTranscriber } from '../test-support/wire-responder.js';
 
 const USER = { 'X-Chart-Chat-Client': 'sse-user-0001' };
 

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createApp } from '../app.js';
 import { MemoryStore } from '../store/memory-store.js';
-import { createdThreadId, createThread, post } from '../testing/chatkit-client.js';
-import { ScriptedResponder } from '../testing/scripted-responder.js';
+import { createdThreadId, createThread, post } from '../test-support/chatkit-client.js';
+import { ScriptedResponder } from '../test-support/scripted-responder.js';
 import { diffWidget, streamWidget, type WidgetRoot } from './widgets.js';
 
 const USER = { 'X-Chart-Chat-Client': 'widget-user-01' };

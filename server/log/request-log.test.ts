@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createApp } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
-import { addMessage, createdThreadId, createThread, post } from '../testing/chatkit-client.js';
-import { listen } from '../testing/listen.js';
-import { readSse } from '../testing/sse.js';
+import { addMessage, createdThreadId, createThread, post } from '../test-support/chatkit-client.js';
+import { listen } from '../test-support/listen.js';
+import { readSse } from '../test-support/sse.js';
 import { createLogger, type LogLevel } from './logger.js';
 
 const secret = new TextEncoder().encode('log-test-secret-0123456789-abcdefghij');

@@ -5,8 +5,8 @@
  * test and the load benchmark; records timings for the latter.
  */
 import type { ThreadStreamEvent } from '../wire/types.js';
-import { createThread } from '../testing/chatkit-client.js';
-import { readSse } from '../testing/sse.js';
+import { createThread } from '../test-support/chatkit-client.js';
+import { readSse } from '../test-support/sse.js';
 
 export interface ConversationResult {
   /** Empty when everything arrived as expected. */

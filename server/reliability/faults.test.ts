@@ -9,9 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { createApp } from '../app.js';
 import type { ThreadItem, ThreadStreamEvent } from '../wire/types.js';
 import { OpenAIResponder } from '../responders/openai/openai-responder.js';
-import { addMessage, createdThreadId, createThread, post, type Answer } from '../testing/chatkit-client.js';
-import { startFakeOpenAI, step, turn, type FakeOpenAI, type ScriptedTurn } from '../testing/fake-openai.js';
-import { listen, type Listening } from '../testing/listen.js';
+import { addMessage, createdThreadId, createThread, post, type Answer } from '../test-support/chatkit-client.js';
+import { startFakeOpenAI, step, turn, type FakeOpenAI, type ScriptedTurn } from '../test-support/fake-openai.js';
+import { listen, type Listening } from '../test-support/listen.js';
 
 const KEY = 'sk-test-LEAKCHECK-faults-0123456789abcdef';
 const client = { 'x-chart-chat-client': 'faults-client-01' };

@@ -13,9 +13,9 @@ import { after, before, describe, it } from 'node:test';
 import { createApp } from '../app.js';
 import { createLogger } from '../log/logger.js';
 import { EchoResponder } from '../responders/echo.js';
-import { createdThreadId, createThread, post } from '../testing/chatkit-client.js';
-import { listen, type Listening } from '../testing/listen.js';
-import { SSE_FRAMING } from '../testing/sse.js';
+import { createdThreadId, createThread, post } from '../test-support/chatkit-client.js';
+import { listen, type Listening } from '../test-support/listen.js';
+import { SSE_FRAMING } from '../test-support/sse.js';
 import { Mutator, prng, type Json } from './mutate.js';
 
 const REQUESTS = Number(process.env['FUZZ_REQUESTS'] ?? 10_000);

@@ -6,8 +6,8 @@
  */
 import { createApp, type AppOptions } from '../app.js';
 import { OpenAIResponder } from '../responders/openai/openai-responder.js';
-import { startFakeOpenAI, step, turn, type FakeOpenAI, type RecordedRequest, type ScriptStep } from '../testing/fake-openai.js';
-import { listen, type Listening } from '../testing/listen.js';
+import { startFakeOpenAI, step, turn, type FakeOpenAI, type RecordedRequest, type ScriptStep } from '../test-support/fake-openai.js';
+import { listen, type Listening } from '../test-support/listen.js';
 import { numberedChunks } from './conversation.js';
 
 export const LOAD_KEY = 'sk-test-LEAKCHECK-load-0123456789abcdef';

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createThread } from '../testing/chatkit-client.js';
-import { readSse } from '../testing/sse.js';
+import { createThread } from '../test-support/chatkit-client.js';
+import { readSse } from '../test-support/sse.js';
 import { createLogger } from '../log/logger.js';
 import { inParallel, streamConversation } from './conversation.js';
 import { conversationMessage, expectedAnswer, startLoadStack, type LoadStack } from './load-stack.js';

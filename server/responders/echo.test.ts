@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createApp } from '../app.js';
 import type { ThreadStreamEvent } from '../wire/types.js';
-import { addMessage, createdThreadId, createThread, post } from '../testing/chatkit-client.js';
+import { addMessage, createdThreadId, createThread, post } from '../test-support/chatkit-client.js';
 import { EchoResponder } from './echo.js';
 
 const USER = { 'X-Chart-Chat-Client': 'echo-user-0001' };

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createApp } from '../app.js';
-import { createThread, post } from '../testing/chatkit-client.js';
-import { startFakeOpenAI, turn } from '../testing/fake-openai.js';
+import { createThread, post } from '../test-support/chatkit-client.js';
+import { startFakeOpenAI, turn } from '../test-support/fake-openai.js';
 import { AnalystResponder, createResponderFromEnv, OpenAIResponder } from './index.js';
-import { assistantMessages } from './test-support.js';
+import { assistantMessages } from '../test-support/responder-assertions.js';
 
 describe('createResponderFromEnv', () => {
   it('uses the offline analyst without a key (blank counts as none)', async () => {

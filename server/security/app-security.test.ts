@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createApp, type AppOptions } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
-import { createThread, post } from '../testing/chatkit-client.js';
-import { listen } from '../testing/listen.js';
+import { createThread, post } from '../test-support/chatkit-client.js';
+import { listen } from '../test-support/listen.js';
 import { parseCorsOrigins } from './cors.js';
 
 const client = { 'x-chart-chat-client': 'browser-1234abcd' };

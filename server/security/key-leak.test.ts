@@ -10,11 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import { createApp } from '../app.js';
 import { createLogger } from '../log/logger.js';
 import { OpenAIResponder } from '../responders/openai/openai-responder.js';
-import { startFakeHosted, type FakeHosted } from '../session/fake-hosted.js';
-import { createThread, addMessage } from '../testing/chatkit-client.js';
-import { startFakeOpenAI, step, turn, type FakeOpenAI } from '../testing/fake-openai.js';
-import { listen, type Listening } from '../testing/listen.js';
-import { parseSse } from '../testing/sse.js';
+import { startFakeHosted, type FakeHosted } from '../test-support/fake-hosted.js';
+import { createThread, addMessage } from '../test-support/chatkit-client.js';
+import { startFakeOpenAI, step, turn, type FakeOpenAI } from '../test-support/fake-openai.js';
+import { listen, type Listening } from '../test-support/listen.js';
+import { parseSse } from '../test-support/sse.js';
 
 const KEY = 'sk-test-LEAKCHECK-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const secret = new TextEncoder().encode('key-leak-test-secret-0123456789abcdef');

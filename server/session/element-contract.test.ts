@@ -12,9 +12,9 @@ import { clientId } from '../../sdk/protocol/session.js';
 import { createTransport } from '../../sdk/protocol/transport.js';
 import { createApp } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
-import { createThread } from '../testing/chatkit-client.js';
-import { listen, type Listening } from '../testing/listen.js';
-import { parseSse } from '../testing/sse.js';
+import { createThread } from '../test-support/chatkit-client.js';
+import { listen, type Listening } from '../test-support/listen.js';
+import { parseSse } from '../test-support/sse.js';
 
 const secretA = new TextEncoder().encode('element-contract-secret-A-0123456789abcdef');
 const secretB = new TextEncoder().encode('element-contract-secret-B-0123456789abcdef');

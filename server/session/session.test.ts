@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { createApp, type AppOptions } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
 import { createTokenSigner } from '../security/token.js';
-import { addMessage, createdThreadId, createThread, post, type Target } from '../testing/chatkit-client.js';
-import { startFakeHosted, type FakeHosted } from './fake-hosted.js';
+import { addMessage, createdThreadId, createThread, post, type Target } from '../test-support/chatkit-client.js';
+import { startFakeHosted, type FakeHosted } from '../test-support/fake-hosted.js';
 
 const secret = new TextEncoder().encode('session-test-secret-0123456789-abcdef');
 

@@ -9,10 +9,10 @@ import { createApp } from '../../app.js';
 import { findLevels, findTrendline, highestHigh, lowestLow, recentSwing, computeIndicator } from '../../analysis/index.js';
 import { barsFromPath } from '../../analysis/synthetic.js';
 import type { ThreadStreamEvent } from '../../wire/types.js';
-import { addMessage, createdThreadId, createThread, post } from '../../testing/chatkit-client.js';
-import { listen } from '../../testing/listen.js';
-import { readSse } from '../../testing/sse.js';
-import { assistantMessages, chartCommands, chartContext } from '../test-support.js';
+import { addMessage, createdThreadId, createThread, post } from '../../test-support/chatkit-client.js';
+import { listen } from '../../test-support/listen.js';
+import { readSse } from '../../test-support/sse.js';
+import { assistantMessages, chartCommands, chartContext } from '../../test-support/responder-assertions.js';
 import { AnalystResponder } from './analyst.js';
 import { formatPrice } from './format.js';
 

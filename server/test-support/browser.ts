@@ -5,11 +5,11 @@
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Page } from 'playwright-core';
-import { createApp } from '../server/app.js';
-import type { Responder } from '../server/chatkit/responder.js';
-import { listen, type Listening } from '../server/testing/listen.js';
+import { createApp } from '../app.js';
+import type { Responder } from '../chatkit/responder.js';
+import { listen, type Listening } from './listen.js';
 
-export { launchChromium } from '../server/testing/chromium.js';
+export { launchChromium } from './chromium.js';
 
 
 /**

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { apiTables, END, START } from '../docs/readme-api.js';
 import type { Browser } from 'playwright-core';
 import { EchoResponder } from '../server/responders/echo.js';
-import type { Listening } from '../server/testing/listen.js';
-import { launchChromium, serveSite, watchErrors } from './browser.js';
+import type { Listening } from '../server/test-support/listen.js';
+import { launchChromium, serveSite, watchErrors } from '../server/test-support/browser.js';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   exports: Record<string, string | Record<string, string>>;
