@@ -221,6 +221,32 @@ describe('<chart-chat renderer="lite">', () => {
     expect(part(el, 'error')).to.equal(null);
   });
 
+  it('Stop, then send at once: the new answer streams, the stopped one is kept, no error', async () => {
+    const el = await liteChat();
+    const errors = record(el, 'chart-chat-error');
+    const stopped = el.sendMessage('/slow 400');
+    await until(() => lastAnswer(el).length > 0, 'no partial text');
+    part(el, 'stop-button')!.click();
+    await stopped;
+    await el.sendMessage('again'); // at once: the server may not have seen the Stop yet
+    await until(() => parts(el, 'assistant-message').length === 2 && !isBusy(el), 'no second answer');
+    expect(lastAnswer(el)).to.equal('You said: again');
+    expect(errors).to.have.length(0);
+    expect(part(el, 'error')).to.equal(null);
+    const shown = parts(el, 'assistant-message')[0]!.textContent!.trim();
+    // The server kept the stopped answer (at least what was shown) before the new turn.
+    const list = await fetch('/api/chatkit', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-chart-chat-client': localStorage.getItem('chart-chat:client-id')! },
+      body: JSON.stringify({ type: 'items.list', params: { thread_id: el.threadId, order: 'asc', limit: 20 } }),
+    });
+    const items = ((await list.json()) as { data: { type: string; content: { text: string }[] }[] }).data;
+    const said = items.map((item) => (item.type === 'user_message' ? 'user' : item.type === 'assistant_message' ? 'assistant' : item.type));
+    expect(said).to.deep.equal(['user', 'assistant', 'user', 'assistant']);
+    expect(items[1]!.content[0]!.text.trim().startsWith(shown)).to.be.true;
+    expect(items[3]!.content[0]!.text).to.equal('You said: again');
+  });
+
   it('New thread clears the conversation and the next message starts a new thread', async () => {
     const el = await liteChat({ greeting: 'Hi trader' });
     await el.sendMessage('one');

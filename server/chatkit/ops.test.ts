@@ -375,18 +375,22 @@ describe('thread status and concurrency', () => {
     }
   });
 
-  it('refuses a second concurrent stream on the same thread with 409 thread_busy', async () => {
-    const { app } = echoApp();
+  it('a delete on a streaming thread gets 409 thread_busy; the owner\'s next message takes the thread over', async () => {
+    const { app, store } = echoApp();
     const threadId = await newThread(app);
-    const first = await app.request('/api/chatkit', { method: 'POST', body: JSON.stringify(addMessage(threadId, '/slow 3')), headers: USER });
+    const first = await app.request('/api/chatkit', { method: 'POST', body: JSON.stringify(addMessage(threadId, '/slow 400')), headers: USER });
     assert.equal(first.status, 200);
-    const second = await post(app, addMessage(threadId, 'meanwhile'), USER);
-    assert.deepEqual([second.status, (second.json as { error: { code: string } }).error.code], [409, 'thread_busy']);
+    const reader = first.body!.getReader();
+    await reader.read(); // the stream has started: its user message is stored
     const deleting = await post(app, { type: 'threads.delete', params: { thread_id: threadId } }, USER);
-    assert.equal(deleting.status, 409);
-    await first.text();
-    const third = await post(app, addMessage(threadId, 'now'), USER);
-    assert.equal(third.status, 200, 'the thread is free once the first stream ended');
+    assert.deepEqual([deleting.status, (deleting.json as { error: { code: string } }).error.code], [409, 'thread_busy']);
+    const second = await post(app, addMessage(threadId, 'meanwhile'), USER);
+    assert.equal(second.status, 200, second.raw);
+    assert.equal(second.events!.at(-1)!.type, 'thread.item.done');
+    while (!(await reader.read()).done); // the first stream ended instead of running on
+    const saved = (await store.loadItems(threadId, { limit: 50, order: 'asc' })).data;
+    const visible = saved.filter((item) => item.type === 'user_message').map((item) => (item.content[0] as { text: string }).text);
+    assert.deepEqual(visible, ['hello', '/slow 400', 'meanwhile']);
   });
 });
 

@@ -62,7 +62,7 @@ export class ChatKitServer {
     return this.#o.store;
   }
 
-  /** True while a stream runs on the thread (another streaming request gets 409 thread_busy). */
+  /** True while a stream runs on the thread (the owner's next message takes it over; a delete gets 409 thread_busy). */
   isBusy(threadId: string): boolean {
     return this.#streams.isBusy(threadId);
   }
@@ -172,11 +172,12 @@ export class ChatKitServer {
         return this.#stream(thread, ctx, (signal) => this.#userTurn(thread, request.params.input, attachments, ctx, signal, true));
       }
       case 'threads.add_user_message': {
-        const thread = await this.#openThread(request.params.thread_id, ctx);
+        const thread = await this.#takenOver(request.params.thread_id, ctx);
         const attachments = await this.#access.attachmentsOf(request.params.input, ctx);
-        return this.#stream(thread, ctx, (signal) => this.#userTurn(thread, request.params.input, attachments, ctx, signal, false));
+        return this.#claimStream(thread, ctx, (signal) => this.#userTurn(thread, request.params.input, attachments, ctx, signal, false));
       }
       case 'threads.add_client_tool_output': {
+        // Answers the stream that asked; it never cancels one (a running stream means the call is not ours yet).
         const thread = await this.#openThread(request.params.thread_id, ctx);
         const call = await this.#access.pendingToolCall(thread.id);
         if (!call) throw new RequestError(409, 'no_pending_tool_call', 'the thread has no pending client tool call');
@@ -185,28 +186,28 @@ export class ChatKitServer {
       }
       case 'threads.add_structured_input': {
         const { thread_id, item_id, input } = request.params;
-        const thread = await this.#openThread(thread_id, ctx);
+        const thread = await this.#takenOver(thread_id, ctx);
         const item = await this.#access.item(thread, item_id);
         if (item.type !== 'structured_input') throw new RequestError(400, 'invalid_request', 'params.item_id: the item is not a structured input');
         if (item.status !== 'pending') throw new RequestError(409, 'not_pending', 'the structured input was already answered');
         const answered = applyStructuredInput(item, input);
-        return this.#stream(thread, ctx, (signal) =>
+        return this.#claimStream(thread, ctx, (signal) =>
           this.#pipeline(thread, ctx, signal, (rctx) => prepend({ type: 'thread.item.replaced', item: answered }, this.#o.responder.respond(thread, null, rctx))),
         );
       }
       case 'threads.retry_after_item': {
         const { thread_id, item_id } = request.params;
-        const thread = await this.#openThread(thread_id, ctx);
+        const thread = await this.#takenOver(thread_id, ctx);
         const item = await this.#access.item(thread, item_id);
         if (item.type !== 'user_message') throw new RequestError(400, 'invalid_retry_target', 'params.item_id: only a user message can be retried');
-        return this.#stream(thread, ctx, (signal) => this.#retry(thread, item, ctx, signal));
+        return this.#claimStream(thread, ctx, (signal) => this.#retry(thread, item, ctx, signal));
       }
       case 'threads.custom_action': {
         const { thread_id, item_id, action } = request.params;
-        const thread = await this.#openThread(thread_id, ctx);
+        const thread = await this.#takenOver(thread_id, ctx);
         const sender = await this.#access.sender(thread, item_id);
         const handler = this.#o.actions?.action?.bind(this.#o.actions);
-        return this.#stream(thread, ctx, (signal) => {
+        return this.#claimStream(thread, ctx, (signal) => {
           // chatkit-python answers an action on a non-widget item with one bare error event.
           if (sender === 'not_a_widget') return single({ type: 'error', code: 'stream.error', allow_retry: false });
           return this.#pipeline(thread, ctx, signal, (rctx) =>
@@ -284,6 +285,19 @@ export class ChatKitServer {
     });
   }
 
+  /**
+   * The owner acts on the thread again (a new message, a retry, a widget action): whatever
+   * still streams there is cancelled and saved first, then the new stream starts. Threads are
+   * scoped to their owner, so only the owner ever gets here.
+   */
+  async #claimStream(
+    thread: ThreadMetadata,
+    ctx: RequestContext,
+    build: (signal: AbortSignal) => AsyncIterable<ThreadStreamEvent>,
+  ): Promise<ProcessResult> {
+    return { kind: 'stream', events: await this.#streams.claim(thread.id, ctx.signal, build) };
+  }
+
   /** Claims the thread for one stream (409 if busy) and ties it to the client's connection. */
   #stream(
     thread: ThreadMetadata,
@@ -294,6 +308,16 @@ export class ChatKitServer {
   }
 
   // ── helpers ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The caller's thread once whatever streamed on it has been cancelled and saved: ownership
+   * is checked first (nobody cancels another user's stream), the thread's state after.
+   */
+  async #takenOver(threadId: string, ctx: RequestContext): Promise<ThreadMetadata> {
+    await this.#access.thread(threadId, ctx);
+    await this.#streams.takeOver(threadId);
+    return this.#access.openThread(threadId, ctx);
+  }
 
   /** An active thread of the caller with no stream in progress. */
   async #openThread(threadId: string, ctx: RequestContext): Promise<ThreadMetadata> {
