@@ -9,12 +9,11 @@
  * All N requests arrive at once, so on one server thread the added latency is mostly queueing:
  * roughly N × (server CPU per conversation) spread over the run.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { inParallel, streamConversation } from '../server/reliability/conversation.js';
 import { conversationMessage, expectedAnswer } from '../server/reliability/load-stack.js';
 import { startFakeOpenAI, step, turn, type RecordedRequest, type ScriptStep } from '../server/test-support/fake-openai.js';
 import { numberedChunks } from '../server/reliability/conversation.js';
+import { startServerProcess } from './meter.js';
 import { percentile } from './stats.js';
 
 /** LOAD_PROFILE=1 runs one level and writes a CPU profile of the server to /tmp/load-profile. */
@@ -75,19 +74,6 @@ function answer(request: RecordedRequest) {
   return turn.steps(...steps);
 }
 
-function ask<T>(child: ChildProcess, message: string, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const onMessage = (reply: Record<string, unknown>) => {
-      if (key in reply) {
-        child.off('message', onMessage);
-        resolve(reply as T);
-      }
-    };
-    child.on('message', onMessage);
-    child.send(message);
-  });
-}
-
 const median = (values: number[]) => percentile(values, 50);
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const mb = (bytes: number) => r1(bytes / 2 ** 20);
@@ -95,17 +81,10 @@ const mb = (bytes: number) => r1(bytes / 2 ** 20);
 export default async function loadBench(): Promise<Record<string, string | number>> {
   const upstream = await startFakeOpenAI();
   upstream.setDefault(answer);
-  const child = fork(fileURLToPath(new URL('./load-server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env['LOAD_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/load-profile'] : [])],
-    env: { ...process.env, UPSTREAM_URL: upstream.baseURL, UPSTREAM_KEY: KEY },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const server = await startServerProcess(new URL('./load-server.ts', import.meta.url), { UPSTREAM_URL: upstream.baseURL, UPSTREAM_KEY: KEY }, process.env['LOAD_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/load-profile'] : []);
+  const url = server.url;
   const out: Record<string, string | number> = {};
   try {
-    const { url } = await new Promise<{ url: string }>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as { url: string }));
-      child.once('exit', (code) => reject(new Error(`load server exited (${code})`)));
-    });
     const converse = (n: number) =>
       inParallel(n, n, (i) => streamConversation(url, conversationMessage(i), expectedAnswer(i, { words: WORDS }), { 'x-chart-chat-client': `bench-client-${String(i).padStart(5, '0')}` }));
     await converse(50); // warm-up: JIT, sockets, pools
@@ -120,11 +99,11 @@ export default async function loadBench(): Promise<Record<string, string | numbe
       const cpuPerConversation: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const straight = await direct(upstream.baseURL, n);
-        await ask(child, 'mark', 'marked');
+        await server.mark();
         const started = performance.now();
         const results = await converse(n);
         const wall = performance.now() - started;
-        const memory = await ask<{ idle: { heapUsed: number }; peak: { rss: number; heapUsed: number }; cpuMs: number }>(child, 'report', 'peak');
+        const memory = await server.report();
         cpuPerConversation.push(memory.cpuMs / n);
         const broken = results.filter((r) => r.problems.length > 0);
         if (broken.length > 0) throw new Error(`${broken.length} of ${n} conversations lost or reordered events: ${broken[0]!.problems[0]}`);
@@ -162,8 +141,7 @@ export default async function loadBench(): Promise<Record<string, string | numbe
       out[`n=${n}: server peak heap MB (idle)`] = `${mb(peakHeap)} (${mb(idleHeap)})`;
     }
   } finally {
-    child.send('stop');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await server.stop();
     await upstream.close();
   }
   return out;

@@ -44,8 +44,8 @@ export async function* runPipeline(options: PipelineOptions): AsyncGenerator<Thr
 
   let snapshot = snapshotOf(thread);
   const pending = new Map<string, ThreadItem>();
-  const aborted = abortedPromise(signal);
   const iterator = options.source[Symbol.asyncIterator]();
+  const next = stepOrAbort(iterator, signal);
   let settled = false; // the source finished or failed on its own
   let failure: ThreadStreamEvent | undefined;
 
@@ -60,7 +60,7 @@ export async function* runPipeline(options: PipelineOptions): AsyncGenerator<Thr
   try {
     try {
       while (!signal.aborted) {
-        const step = await Promise.race([iterator.next(), aborted]);
+        const step = await next();
         if (step === ABORTED) break;
         if (step.done) {
           settled = true;
@@ -84,6 +84,7 @@ export async function* runPipeline(options: PipelineOptions): AsyncGenerator<Thr
       if (updated) yield updated;
     }
   } finally {
+    next.dispose();
     if (!settled) {
       // Cancelled: by the abort signal, or by the consumer returning early (client gone).
       void Promise.resolve(iterator.return?.()).catch(() => undefined);
@@ -209,9 +210,21 @@ function snapshotOf(thread: ThreadMetadata): string {
   return JSON.stringify([title ?? null, status, metadata, allowed_image_domains ?? null]);
 }
 
-function abortedPromise(signal: AbortSignal): Promise<typeof ABORTED> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
-  });
+/**
+ * The source's next step, or ABORTED as soon as the signal aborts (a source stuck in an await
+ * must not keep a cancelled stream open). Each step waits on its own promise, and one abort
+ * listener serves the whole stream: racing every step against one long-lived promise would
+ * leave a reaction on it per event, held until the stream ends.
+ */
+function stepOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal): (() => Promise<IteratorResult<T> | typeof ABORTED>) & { dispose(): void } {
+  let wake: ((value: typeof ABORTED) => void) | undefined;
+  const onAbort = () => wake?.(ABORTED);
+  signal.addEventListener('abort', onAbort, { once: true });
+  const next = () =>
+    new Promise<IteratorResult<T> | typeof ABORTED>((resolve, reject) => {
+      if (signal.aborted) return resolve(ABORTED);
+      wake = resolve;
+      iterator.next().then(resolve, reject);
+    });
+  return Object.assign(next, { dispose: () => signal.removeEventListener('abort', onAbort) });
 }

@@ -23,6 +23,7 @@ export async function streamConversation(
   text: string,
   expectedAnswer: string,
   headers: Record<string, string> = {},
+  metadata?: Record<string, unknown>,
 ): Promise<ConversationResult> {
   const problems: string[] = [];
   const started = performance.now();
@@ -33,7 +34,7 @@ export async function streamConversation(
     const response = await fetch(`${url}/api/chatkit`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(createThread(text)),
+      body: JSON.stringify(createThread(text, metadata)),
     });
     if (response.status !== 200 || !response.body) {
       return { problems: [`HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`], events: 0, firstEventMs: -1, firstDeltaMs: -1, totalMs: performance.now() - started };

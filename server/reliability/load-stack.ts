@@ -56,7 +56,8 @@ export async function startLoadStack(script: LoadScript = {}, app: Partial<AppOp
   };
 }
 
-function answerFor(request: RecordedRequest, script: LoadScript) {
+/** The fake's scripted answer to one load request (exported for the benchmarks' own fake upstream). */
+export function answerFor(request: RecordedRequest, script: LoadScript = {}) {
   const text = lastUserText(request);
   const match = /^(conv|hold)-(\d{4})$/.exec(text);
   if (!match) return turn.status(400, {}, 'load stack: unexpected message');
