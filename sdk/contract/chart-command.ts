@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { describeIssues } from './chart-context.js';
-import { Color, Id, Label, LineStyleName, numberIn, Point, Price, TickerSymbol, Time, Timeframe } from './primitives.js';
+import { Color, Id, Label, LineStyleName, numberIn, Point, Price, PROVENANCE, TickerSymbol, Time, Timeframe } from './primitives.js';
 
 export const LEVEL_ROLES = ['support', 'resistance', 'level'] as const;
 export const INDICATOR_KINDS = ['sma', 'ema', 'bollinger', 'rsi'] as const;
@@ -24,6 +24,7 @@ export const PriceLineCommand = v.object({
   label: v.optional(Label),
   color: v.optional(Color),
   style: v.optional(LineStyleName),
+  ...PROVENANCE,
 });
 
 /** A line through two anchors; `extend` continues it past them. `true` means "right". */
@@ -45,6 +46,7 @@ export const TrendlineCommand = v.object({
   label: v.optional(Label),
   color: v.optional(Color),
   style: v.optional(LineStyleName),
+  ...PROVENANCE,
 });
 
 /** A price band, optionally bounded in time. `top`/`bottom` are swapped if given upside down. */
@@ -58,6 +60,7 @@ export const ZoneCommand = v.pipe(
     to: v.optional(Time),
     label: v.optional(Label),
     color: v.optional(Color),
+    ...PROVENANCE,
   }),
   v.check((z) => z.from === undefined || z.to === undefined || z.from <= z.to, 'zone.from must not be after zone.to'),
   v.transform((z) => (z.top >= z.bottom ? z : { ...z, top: z.bottom, bottom: z.top })),
@@ -77,6 +80,7 @@ export const FibCommand = v.object({
     ),
   ),
   label: v.optional(Label),
+  ...PROVENANCE,
 });
 
 /** A marker on a bar (lightweight-charts series marker). `position: "price"` needs `price`. */
@@ -90,6 +94,7 @@ export const MarkerCommand = v.pipe(
     text: v.optional(Label),
     price: v.optional(Price),
     color: v.optional(Color),
+    ...PROVENANCE,
   }),
   v.check((m) => m.position !== 'price' || m.price !== undefined, 'a marker at position "price" needs a price'),
 );

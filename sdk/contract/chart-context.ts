@@ -3,7 +3,7 @@
  * It is data, never instructions: the server hands it to the model as a labelled data block.
  */
 import * as v from 'valibot';
-import { Id, Label, numberIn, Point, Price, TickerSymbol, Time, Timeframe } from './primitives.js';
+import { Id, Label, numberIn, Point, Price, Rationale, TickerSymbol, Time, Timeframe } from './primitives.js';
 
 /** Bars kept after validation: the newest ones, oldest first. */
 export const MAX_CONTEXT_BARS = 500;
@@ -46,6 +46,11 @@ export const ContextDrawing = v.object({
   price: v.optional(Price),
   p1: v.optional(Point),
   p2: v.optional(Point),
+  /** AI drawings: the turn that drew it and why (see the command's `why`). */
+  turn: v.optional(Id),
+  why: v.optional(Rationale),
+  /** Proposed by the AI and not applied yet (shown as a ghost). */
+  proposed: v.optional(v.boolean()),
 });
 
 /** A plain JSON object (not an array, not null). */

@@ -41,6 +41,15 @@ describe('ChartCommand', () => {
     expect(zone.success && 'evil' in zone.output).to.equal(false);
   });
 
+  it('cleans labels and texts of bidi overrides and control characters', () => {
+    const line = parseChartCommand({ ...VALID.price_line, label: 'Sell \u202Eyub\u202C now\u0007' });
+    expect(line.success && line.output.type === 'price_line' && line.output.label).to.equal('Sell yub now');
+    const marker = parseChartCommand({ ...VALID.marker, text: '\u2066a\u2069\u200Fb\nc' });
+    expect(marker.success && marker.output.type === 'marker' && marker.output.text).to.equal('abc');
+    const why = parseChartCommand({ ...VALID.price_line, why: 'x\u202Ey', evidence: [{ time: T0, price: 1 }] });
+    expect(why.success && why.output.type === 'price_line' && why.output.why).to.equal('xy');
+  });
+
   const invalid: [string, unknown][] = [
     ['not an object', 'price_line'],
     ['unknown type', { type: 'draw_everything', id: 'x' }],

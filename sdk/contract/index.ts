@@ -6,3 +6,4 @@
 export * from './primitives.js';
 export * from './chart-context.js';
 export * from './chart-command.js';
+export * from './outcomes.js';

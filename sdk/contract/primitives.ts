@@ -38,11 +38,18 @@ export const Id = v.pipe(
   v.regex(/^[\w.:-]+$/, '1-64 of A-Z a-z 0-9 _ - . :'),
 );
 
-/** A short human label. Shown as text, never as HTML. */
-export const Label = v.pipe(
-  v.string(),
-  v.maxLength(MAX_LABEL),
-);
+/**
+ * Bidirectional overrides/isolates and control characters: a label such as
+ * `Sell \u202Eyub\u202C now` would otherwise be drawn as "Sell buy now".
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text as it may be drawn: unsafe characters removed (see {@link UNSAFE_TEXT}). */
+export const cleanText = (text: string) => text.replace(UNSAFE_TEXT, '');
+
+/** A short human label. Shown as text, never as HTML; cleaned of bidi overrides and control characters. */
+export const Label = v.pipe(v.string(), v.maxLength(MAX_LABEL), v.transform(cleanText));
 
 /** A CSS colour: hex, rgb()/rgba()/hsl()/hsla() or a named colour. Nothing that could carry url() or ;. */
 export const Color = v.pipe(
@@ -71,3 +78,12 @@ export const Timeframe = v.pipe(
 
 /** An anchor on the chart: a time and a price. */
 export const Point = v.object({ time: Time, price: Price });
+
+/** Why the AI drew something: a short rationale, cleaned like a label. */
+export const Rationale = v.pipe(v.string(), v.maxLength(240), v.transform(cleanText));
+
+/** Provenance of an AI drawing: its rationale and the bars that support it (e.g. a level's touches). */
+export const PROVENANCE = {
+  why: v.optional(Rationale),
+  evidence: v.optional(v.pipe(v.array(v.object({ time: Time, price: v.optional(Price) })), v.maxLength(12))),
+};

@@ -16,6 +16,8 @@ export interface Level {
   high: number;
   firstTime: number;
   lastTime: number;
+  /** When each touch happened (UTC seconds, oldest first): the evidence for the level. */
+  touchTimes: number[];
 }
 
 export interface LevelOptions extends PivotOptions {
@@ -89,6 +91,7 @@ function clusterPivots(sorted: readonly Pivot[], tolerance: number, barCount: nu
       high: members[members.length - 1]!.price,
       firstTime,
       lastTime,
+      touchTimes: members.map((p) => p.time).sort((a, b) => a - b),
     });
     members = [];
     sum = 0;

@@ -2,7 +2,7 @@
  * What the host application tells the protocol core about one request, and the integration
  * points it may plug in (attachments, dictation, widget actions, feedback).
  */
-import type { ChartContext } from '../../sdk/contract/index.js';
+import type { ChartClient, ChartContext, CommandOutcome } from '../../sdk/contract/index.js';
 import type { ResponderContext } from './responder.js';
 import type { Attachment, ThreadItem, ThreadMetadata, ThreadStreamEvent, WidgetItem } from '../wire/types.js';
 
@@ -11,6 +11,10 @@ export interface RequestContext {
   readonly user: string;
   /** The validated chart context (`metadata.chart_context`), if the client sent one. */
   readonly chartContext?: ChartContext;
+  /** What the page accepts (`metadata.chart_client`); set only by pages that answer the commands client tool. */
+  readonly chartClient?: ChartClient;
+  /** Outcomes of earlier commands the model has not heard yet (`metadata.chart_outcomes`). */
+  readonly commandOutcomes?: readonly CommandOutcome[];
   /** The client's `Accept-Language` locale. */
   readonly locale?: string;
   /** Aborted when the client disconnects. */

@@ -5,7 +5,7 @@
  */
 import type { Context, Handler } from 'hono';
 import * as v from 'valibot';
-import { ChartContext, parseChartContext } from '../../sdk/contract/index.js';
+import { ChartClient, ChartContext, CLIENT_METADATA, CommandOutcomes, OUTCOMES_METADATA, parseChartContext } from '../../sdk/contract/index.js';
 import type { RequestContext } from './context.js';
 import { RequestError } from './errors.js';
 import { readJsonBody } from './http-body.js';
@@ -27,12 +27,14 @@ export function chatkitRoute(server: ChatKitServer, options: ChatKitRouteOptions
     try {
       const body = await readJsonBody(c.req.raw, options.maxBodyBytes);
       const chartContext = chartContextOf(body);
+      const loop = chartLoopOf(body);
       const user = await options.resolveUser(c);
       const locale = localeOf(c.req.header('accept-language'));
       const ctx: RequestContext = {
         user,
         signal: c.req.raw.signal,
         ...(chartContext ? { chartContext } : {}),
+        ...loop,
         ...(locale ? { locale } : {}),
       };
       const result = await server.process(body, ctx);
@@ -62,6 +64,21 @@ function chartContextOf(body: unknown): ChartContext | undefined {
   const issues = v.safeParse(ChartContext, raw);
   const message = issues.success ? 'invalid chart context' : describeRequestIssues(issues.issues, 'metadata.chart_context');
   throw new RequestError(400, 'invalid_chart_context', message.slice(0, 400));
+}
+
+/** `metadata.chart_client` and `metadata.chart_outcomes`: what the page accepts and what it did with earlier commands. */
+function chartLoopOf(body: unknown): Pick<RequestContext, 'chartClient' | 'commandOutcomes'> {
+  if (!isRecord(body) || !isRecord(body.metadata)) return {};
+  const loop: { chartClient?: ChartClient; commandOutcomes?: v.InferOutput<typeof CommandOutcomes> } = {};
+  for (const [key, schema] of [[CLIENT_METADATA, ChartClient], [OUTCOMES_METADATA, CommandOutcomes]] as const) {
+    const raw = body.metadata[key];
+    if (raw === undefined || raw === null) continue;
+    const parsed = v.safeParse(schema, raw);
+    if (!parsed.success) throw new RequestError(400, 'invalid_request', describeRequestIssues(parsed.issues, `metadata.${key}`).slice(0, 400));
+    if (key === CLIENT_METADATA) loop.chartClient = parsed.output as ChartClient;
+    else if ((parsed.output as unknown[]).length > 0) loop.commandOutcomes = parsed.output as v.InferOutput<typeof CommandOutcomes>;
+  }
+  return loop;
 }
 
 /** The first language tag of `Accept-Language` (the client sends its one active locale). */

@@ -2,7 +2,7 @@
  * The responder interface: the "brain" behind `/api/chatkit`. The protocol layer drives it
  * for every streaming request and owns persistence; a responder only yields events.
  */
-import type { ChartContext } from '../../sdk/contract/index.js';
+import type { ChartClient, ChartContext } from '../../sdk/contract/index.js';
 import type { ThreadItem, ThreadItemType, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
 
 export interface ResponderContext {
@@ -10,6 +10,8 @@ export interface ResponderContext {
   readonly user: string;
   /** The validated, capped chart context the browser sent with this request, if any. */
   readonly chartContext?: ChartContext;
+  /** What the page accepts: set when the page answers the `apply_chart_commands` client tool. */
+  readonly chartClient?: ChartClient;
   /** The request's `Accept-Language` locale, if any. */
   readonly locale?: string;
   /** Aborted when the client disconnects or the server gives up: stop work and return. */

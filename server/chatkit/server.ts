@@ -235,6 +235,8 @@ export class ChatKitServer {
     }
     const linked = attachments.map((attachment) => ({ ...attachment, thread_id: thread.id }));
     for (const attachment of linked) await store.saveAttachment?.(attachment, ctx.user);
+    // Before the message (items are ordered by time): the model reads them as what happened before it.
+    await this.#saveOutcomes(thread, ctx);
     const item: UserMessageItem = {
       type: 'user_message',
       id: this.#newItemId('user_message'),
@@ -254,6 +256,7 @@ export class ChatKitServer {
   async *#toolOutput(thread: ThreadMetadata, call: ClientToolCallItem, result: unknown, ctx: RequestContext, signal: AbortSignal) {
     await this.#o.store.saveItem(thread.id, { ...call, status: 'completed', output: result });
     await this.#access.cleanupPendingToolCalls(thread.id);
+    await this.#saveOutcomes(thread, ctx);
     yield* this.#pipeline(thread, ctx, signal, (rctx) => this.#o.responder.respond(thread, null, rctx));
   }
 
@@ -263,6 +266,18 @@ export class ChatKitServer {
     const index = items.findIndex((candidate) => candidate.id === item.id);
     for (const later of items.slice(index + 1)) await this.#o.store.deleteItem(thread.id, later.id);
     yield* this.#pipeline(thread, ctx, signal, (rctx) => this.#o.responder.respond(thread, item, rctx));
+  }
+
+  /** What the page did with earlier commands, stored as model context before the new turn (never shown). */
+  async #saveOutcomes(thread: ThreadMetadata, ctx: RequestContext) {
+    if (!ctx.commandOutcomes?.length) return;
+    await this.#o.store.addItem(thread.id, {
+      type: 'hidden_context_item',
+      id: this.#newItemId('hidden_context_item'),
+      thread_id: thread.id,
+      created_at: monotonicNow(),
+      content: { chart_command_outcomes: ctx.commandOutcomes },
+    });
   }
 
   #pipeline(
@@ -330,6 +345,7 @@ export class ChatKitServer {
     return {
       user: ctx.user,
       ...(ctx.chartContext ? { chartContext: ctx.chartContext } : {}),
+      ...(ctx.chartClient ? { chartClient: ctx.chartClient } : {}),
       ...(ctx.locale ? { locale: ctx.locale } : {}),
       signal,
       history: () => this.#access.allItems(thread.id),

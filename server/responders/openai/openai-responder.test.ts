@@ -52,6 +52,12 @@ function errorEvent(answer: Answer) {
   return error;
 }
 
+/** A command without the provenance the server adds (`why`, `evidence`). */
+function withoutProvenance(command: object) {
+  const { why: _why, evidence: _evidence, ...rest } = command as Record<string, unknown>;
+  return rest;
+}
+
 /** Every function_call_output the upstream received in request `index`. */
 function toolOutputs(index: number): { call_id: string; output: string }[] {
   return upstream.requests[index]!.body.input.filter((item: { type?: string }) => item.type === 'function_call_output');
@@ -120,12 +126,19 @@ describe('OpenAI responder through /api/chatkit against a fake upstream', () => 
     }
   });
 
-  it('turns a valid function call into a chart_command effect and tells the model it was applied', async () => {
+  it('for a page that cannot answer (no chart_client): sends an effect and tells the model only that it was sent', async () => {
     upstream.enqueue(turn.call('price_line', { id: 'ai-support-1', price: 100, role: 'support', label: 'S1' }, { callId: 'call_a' }), turn.text('Drew support at 100.'));
     const index = upstream.requests.length;
     const answer = await ask('draw support');
-    assert.deepEqual(chartCommands(answer.events!), [{ type: 'price_line', id: 'ai-support-1', price: 100, role: 'support', label: 'S1' }]);
-    assert.deepEqual(toolOutputs(index + 1), [{ type: 'function_call_output', call_id: 'call_a', output: '{"applied":true}' }]);
+    const [command] = chartCommands(answer.events!);
+    assert.deepEqual(withoutProvenance(command!), { type: 'price_line', id: 'ai-support-1', price: 100, role: 'support', label: 'S1' });
+    // Provenance from the bars: the level's touches and their dates.
+    assert.match((command as { why?: string }).why!, /^\d+ touches from \d{4}-\d\d-\d\d to /);
+    assert.ok(((command as { evidence?: unknown[] }).evidence ?? []).length >= 2);
+    const [output] = toolOutputs(index + 1);
+    assert.equal(output!.call_id, 'call_a');
+    assert.equal(JSON.parse(output!.output).status, 'sent');
+    assert.equal(output!.output.includes('applied'), false, 'never "applied" before the page says so');
     const call = upstream.requests[index + 1]!.body.input.find((i: { type?: string }) => i.type === 'function_call');
     assert.equal(call.name, 'price_line');
     assert.equal(assistantMessages(answer.events!)[0]!.text, 'Drew support at 100.');
@@ -206,14 +219,14 @@ describe('OpenAI responder through /api/chatkit against a fake upstream', () => 
     upstream.enqueue(turn.call('remove', { id: 'ai-support-1' }), turn.steps());
     const answer = await ask('remove it');
     assert.deepEqual(chartCommands(answer.events!), [{ type: 'remove', id: 'ai-support-1' }]);
-    assert.equal(assistantMessages(answer.events!)[0]!.text, '(Applied 1 chart command.)');
+    assert.equal(assistantMessages(answer.events!)[0]!.text, '(Sent 1 chart command to the chart.)');
   });
 
   it('extracts text commands from model text, even split across deltas', async () => {
     upstream.enqueue(turn.text('Key level:\nSUP', 'PORT: $1', '00.00 "floor"\nRESISTANCE: 120', '\nThat is all.'));
     const answer = await ask('levels?');
     assert.equal(assistantMessages(answer.events!)[0]!.text, 'Key level:\nThat is all.');
-    assert.deepEqual(chartCommands(answer.events!), [
+    assert.deepEqual(chartCommands(answer.events!).map(withoutProvenance), [
       { type: 'price_line', id: 'txt-support-1', price: 100, role: 'support', label: 'floor' },
       { type: 'price_line', id: 'txt-resistance-1', price: 120, role: 'resistance' },
     ]);

@@ -8,15 +8,18 @@
 import OpenAI from 'openai';
 import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import type { FunctionTool } from 'openai/resources/responses/responses';
-import { parseChartContext, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
+import { APPLY_COMMANDS_TOOL, parseChartContext, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
 import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../../wire/types.js';
 import { AssistantMessageWriter } from '../assistant-message.js';
 import { chartCommandEffect, titleFrom, userMessageText } from '../effects.js';
 import type { Responder, ResponderContext } from '../../chatkit/responder.js';
 import { TextCommandExtractor } from '../text-commands.js';
 import { historyToInput, withChartContext } from './input.js';
+import { checkAnchors } from '../anchors.js';
 import { DEFAULT_INSTRUCTIONS } from './prompt.js';
-import { ALL_TOOLS, GET_CHART_CONTEXT, GET_CHART_CONTEXT_TOOL, runTool } from './tools.js';
+import { GET_CHART_CONTEXT, GET_CHART_CONTEXT_TOOL, runTool } from './tools.js';
+import { allowedTools } from './allowed-tools.js';
+import { withProvenance } from '../provenance.js';
 import { failure, upstreamError } from './upstream-errors.js';
 
 export const DEFAULT_MODEL = 'gpt-4.1-mini';
@@ -47,11 +50,14 @@ interface RoundSetup {
   clientCall: { callId: string; name: string } | null;
 }
 
-interface PendingCall {
-  callId: string;
+/** One function call of a model round. `output` is unset while the page has yet to answer it. */
+export interface ModelCall {
+  call_id: string;
   name: string;
   arguments: string;
-  output: string;
+  output?: string;
+  /** What the anchor check changed (snapped times and prices), for the model. */
+  adjusted?: string[];
 }
 
 export class OpenAIResponder implements Responder {
@@ -88,22 +94,47 @@ export class OpenAIResponder implements Responder {
     // Without a chart context the model may ask the page for one (a client tool); once answered,
     // that answer is the context the analysis tools work on.
     const chart = ctx.chartContext ?? contextFromClientTool(history);
-    const setup: RoundSetup = { chart, tools: chart ? ALL_TOOLS : [...ALL_TOOLS, GET_CHART_CONTEXT_TOOL], clientCall: null };
+    const tools = allowedTools(ctx.chartClient?.allow);
+    const canRead = ctx.chartClient?.allow?.includes('read') ?? true;
+    const setup: RoundSetup = { chart, tools: chart || !canRead ? tools : [...tools, GET_CHART_CONTEXT_TOOL], clientCall: null };
 
     const message = new AssistantMessageWriter(thread.id, ctx);
     // One extractor per turn, so text-command ids (`txt-support-1`, …) count across tool rounds.
     const extractor = new TextCommandExtractor();
-    const applied: ChartCommand[] = [];
+    /** Commands sent as effects this turn (text commands; tool calls for pages without the client tool). */
+    const sent: ChartCommand[] = [];
     let exhausted = true;
     try {
       for (let round = 0; round < this.#maxRounds; round++) {
-        const calls: PendingCall[] = [];
-        yield* this.#streamRound(modelInput, ctx, setup, message, extractor, calls, applied);
+        const calls: ModelCall[] = [];
+        const toPage: ChartCommand[] = [];
+        yield* this.#streamRound(modelInput, ctx, setup, message, extractor, calls, toPage, sent);
         if (ctx.signal.aborted) return;
+        if (toPage.length > 0) {
+          // The page answers with what it really did; the model continues once it has (same turn).
+          if (message.started) yield* message.finish();
+          yield* remember(thread.id, sent, ctx);
+          yield hidden(thread.id, { model_calls: calls }, ctx);
+          yield { type: 'progress_update', text: 'Drawing on the chart…', icon: 'chart' };
+          yield {
+            type: 'thread.item.done',
+            item: {
+              type: 'client_tool_call',
+              id: ctx.newItemId('client_tool_call'),
+              thread_id: thread.id,
+              created_at: ctx.now(),
+              status: 'pending',
+              call_id: `apply_${ctx.newItemId('client_tool_call')}`,
+              name: APPLY_COMMANDS_TOOL,
+              arguments: { commands: toPage },
+            },
+          };
+          return;
+        }
         if (setup.clientCall) {
           // The page must answer first: end the turn on a pending client tool call (one per turn).
           if (message.started) yield* message.finish();
-          yield* remember(thread.id, applied, ctx);
+          yield* remember(thread.id, sent, ctx);
           yield { type: 'progress_update', text: 'Reading the chart…', icon: 'chart' };
           yield {
             type: 'thread.item.done',
@@ -127,8 +158,8 @@ export class OpenAIResponder implements Responder {
         modelInput = [
           ...modelInput,
           ...calls.flatMap((call): ResponseInputItem[] => [
-            { type: 'function_call', call_id: call.callId, name: call.name, arguments: call.arguments },
-            { type: 'function_call_output', call_id: call.callId, output: call.output },
+            { type: 'function_call', call_id: call.call_id, name: call.name, arguments: call.arguments },
+            { type: 'function_call_output', call_id: call.call_id, output: call.output ?? '' },
           ]),
         ];
       }
@@ -141,17 +172,18 @@ export class OpenAIResponder implements Responder {
       if (ctx.signal.aborted) return;
       // Keep what the user already saw, then report the failure.
       if (message.text !== '') yield* message.finish();
-      yield* remember(thread.id, applied, ctx);
+      yield* remember(thread.id, sent, ctx);
       throw upstreamError(error);
     }
     if (!message.started) {
       // Never end a turn silently: say what happened when the model wrote no text.
+      // "Sent", not "applied": only the page knows whether they were.
       yield* message.delta(
-        applied.length > 0 ? `(Applied ${applied.length} chart command${applied.length === 1 ? '' : 's'}.)` : '(The model returned an empty answer.)',
+        sent.length > 0 ? `(Sent ${sent.length} chart command${sent.length === 1 ? '' : 's'} to the chart.)` : '(The model returned an empty answer.)',
       );
     }
     yield* message.finish();
-    yield* remember(thread.id, applied, ctx);
+    yield* remember(thread.id, sent, ctx);
   }
 
   /** One model call: streams its text, applies its tool calls, collects them for the next round. */
@@ -161,8 +193,9 @@ export class OpenAIResponder implements Responder {
     setup: RoundSetup,
     message: AssistantMessageWriter,
     extractor: TextCommandExtractor,
-    calls: PendingCall[],
-    applied: ChartCommand[],
+    calls: ModelCall[],
+    toPage: ChartCommand[],
+    sent: ChartCommand[],
   ): AsyncGenerator<ThreadStreamEvent> {
     const controller = new AbortController();
     const onAbort = () => controller.abort(ctx.signal.reason);
@@ -181,8 +214,12 @@ export class OpenAIResponder implements Responder {
     let completed = false;
     const emitText = function* (text: string, commands: ChartCommand[]): Generator<ThreadStreamEvent> {
       for (const command of commands) {
-        applied.push(command);
-        yield chartCommandEffect(command);
+        // Text commands go out as effects; the page reports their outcomes with its next request.
+        const checked = setup.chart ? checkAnchors(command, setup.chart.bars) : { ok: true as const, command };
+        if (!checked.ok) continue; // left out: the model hears nothing it did not do (the line is gone from the text)
+        const final = withProvenance(checked.command, setup.chart?.bars ?? []);
+        sent.push(final);
+        yield chartCommandEffect(final);
       }
       yield* message.delta(text);
     };
@@ -217,12 +254,24 @@ export class OpenAIResponder implements Responder {
             } else if (item.type === 'function_call' && item.name === GET_CHART_CONTEXT) {
               setup.clientCall ??= { callId: item.call_id, name: item.name };
             } else if (item.type === 'function_call') {
-              const outcome = runTool(item.name, item.arguments, setup.chart);
-              if (outcome.kind === 'command') {
-                applied.push(outcome.command);
-                yield chartCommandEffect(outcome.command);
+              const call: ModelCall = { call_id: item.call_id, name: item.name, arguments: item.arguments };
+              calls.push(call);
+              const outcome = setup.tools.some((t) => t.name === item.name)
+                ? runTool(item.name, item.arguments, setup.chart)
+                : { kind: 'answer' as const, output: JSON.stringify({ status: 'refused', reason: `the page does not allow ${item.name}` }) };
+              if (outcome.kind !== 'command') {
+                call.output = outcome.output;
+              } else if (ctx.chartClient) {
+                // Answered by the page through the client tool, after this round.
+                toPage.push(withProvenance(outcome.command, setup.chart?.bars ?? []));
+                if (outcome.notes.length) call.adjusted = outcome.notes;
+              } else {
+                // A page that cannot answer: say exactly that much, no more.
+                const command = withProvenance(outcome.command, setup.chart?.bars ?? []);
+                sent.push(command);
+                yield chartCommandEffect(command);
+                call.output = JSON.stringify({ status: 'sent', note: 'sent to the page, which does not report outcomes; do not claim it is drawn', ...(outcome.notes.length ? { adjusted: outcome.notes } : {}) });
               }
-              calls.push({ callId: item.call_id, name: item.name, arguments: item.arguments, output: outcome.output });
             }
             break;
           }
@@ -251,13 +300,14 @@ export class OpenAIResponder implements Responder {
   }
 }
 
-/** Records what was drawn this turn for later turns (a hidden item: model context, never shown). */
-function* remember(threadId: string, applied: readonly ChartCommand[], ctx: ResponderContext): Generator<ThreadStreamEvent> {
-  if (applied.length === 0) return;
-  yield {
-    type: 'thread.item.done',
-    item: { type: 'hidden_context_item', id: ctx.newItemId('hidden_context_item'), thread_id: threadId, created_at: ctx.now(), content: { chart_commands_applied: applied } },
-  };
+/** A hidden item: model context, never shown. */
+function hidden(threadId: string, content: Record<string, unknown>, ctx: ResponderContext): ThreadStreamEvent {
+  return { type: 'thread.item.done', item: { type: 'hidden_context_item', id: ctx.newItemId('hidden_context_item'), thread_id: threadId, created_at: ctx.now(), content } };
+}
+
+/** Records what was sent as effects this turn; the page's outcomes for them come with its next request. */
+function* remember(threadId: string, sent: readonly ChartCommand[], ctx: ResponderContext): Generator<ThreadStreamEvent> {
+  if (sent.length > 0) yield hidden(threadId, { chart_commands_sent: sent, note: 'sent to the page; its outcomes arrive with the next request' }, ctx);
 }
 
 /** Once streaming, a dropped connection surfaces as a connection error; report it as a cut stream. */

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import type { FunctionTool } from 'openai/resources/responses/responses';
 import { CHART_COMMAND_TYPES, describeIssues, INDICATOR_KINDS, parseChartCommand, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
 import { computeIndicator, findLevels, findTrendline, type Level } from '../../analysis/index.js';
+import { checkAnchors } from '../anchors.js';
 
 const id = { type: 'string', pattern: '^[\\w.:-]+$', maxLength: 64, description: 'Stable id; reuse it to replace a drawing. Use an "ai-" prefix.' };
 const price = { type: 'number', exclusiveMinimum: 0, maximum: 1e12 };
@@ -71,8 +72,11 @@ export const GET_CHART_CONTEXT_TOOL: FunctionTool = tool(
 );
 
 export type ToolOutcome =
-  /** A valid chart command: send it to the browser; the model hears `{applied: true}`. */
-  | { kind: 'command'; command: ChartCommand; output: string }
+  /**
+   * A valid chart command, its anchors checked against the bars (`notes` say what was snapped).
+   * It goes to the page; the model hears the page's outcome, never an assumed one.
+   */
+  | { kind: 'command'; command: ChartCommand; notes: string[] }
   /** An analysis result or an error the model should read. */
   | { kind: 'answer'; output: string; invalid: boolean };
 
@@ -89,7 +93,9 @@ export function runTool(name: string, rawArguments: string, chartContext: ChartC
   if ((CHART_COMMAND_TYPES as readonly string[]).includes(name)) {
     const parsed = parseChartCommand({ ...args, type: name });
     if (!parsed.success) return invalid(`invalid ${name} arguments: ${parsed.message}. Nothing was drawn; fix the arguments and call again.`);
-    return { kind: 'command', command: parsed.output, output: JSON.stringify({ applied: true }) };
+    const checked = checkAnchors(parsed.output, chartContext?.bars ?? []);
+    if (!checked.ok) return { kind: 'answer', output: JSON.stringify({ status: 'refused', reason: `${checked.reason}. Nothing was drawn.` }), invalid: true };
+    return { kind: 'command', command: checked.command, notes: checked.notes };
   }
 
   const bars = chartContext?.bars ?? [];
