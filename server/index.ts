@@ -17,7 +17,7 @@ export type {
 } from './chatkit/context.js';
 export { CustomStreamError, RequestError, StreamError } from './chatkit/errors.js';
 export { monotonicNow, newId, newItemId, newThreadId } from './chatkit/ids.js';
-export { sleep, streamAssistantMessage, userText, wordChunks } from './chatkit/stream-helpers.js';
+export { sleep, streamAssistantMessage, userText, wordChunks } from './responders/kit/text.js';
 export { diffWidget, streamWidget, type WidgetRoot } from './chatkit/widgets.js';
 export type * from './wire/types.js';
 export type { Responder, ResponderContext } from './chatkit/responder.js';

@@ -3,8 +3,8 @@
  * streams an assistant message the same way the reference does:
  * added(content: []) → content_part.added → text_delta* → content_part.done → done.
  */
-import type { ResponderContext } from './responder.js';
-import type { AssistantMessageItem, ThreadMetadata, ThreadStreamEvent } from '../wire/types.js';
+import type { ResponderContext } from '../../chatkit/responder.js';
+import type { AssistantMessageItem, ThreadMetadata, ThreadStreamEvent } from '../../wire/types.js';
 
 /** Streams `chunks` as one assistant message. Stops early (no `done`) if the signal aborts. */
 export async function* streamAssistantMessage(

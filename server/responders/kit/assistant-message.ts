@@ -3,8 +3,8 @@
  * `thread.item.added` (empty content) → `content_part.added` → `text_delta`* →
  * `content_part.done` → `thread.item.done` (the full item, which the protocol layer persists).
  */
-import type { AssistantMessageItem, ThreadStreamEvent } from '../wire/types.js';
-import type { ResponderContext } from '../chatkit/responder.js';
+import type { AssistantMessageItem, ThreadStreamEvent } from '../../wire/types.js';
+import type { ResponderContext } from '../../chatkit/responder.js';
 
 export class AssistantMessageWriter {
   readonly id: string;

@@ -1,5 +1,5 @@
-import type { ChartCommand } from '../../sdk/contract/index.js';
-import type { ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
+import type { ChartCommand } from '../../../sdk/contract/index.js';
+import type { ThreadStreamEvent, UserMessageItem } from '../../wire/types.js';
 
 /** The `client_effect` name the element listens for; `data` is one validated `ChartCommand`. */
 export const CHART_COMMAND_EFFECT = 'chart_command';
