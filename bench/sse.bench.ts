@@ -5,7 +5,7 @@
  * concurrent streams. The responder does no work, so this is the protocol layer's ceiling.
  */
 import { createApp } from '../server/app.js';
-import { streamAssistantMessage } from '../server/responders/kit/text.js';
+import { streamAssistantMessage } from '../server/responders/kit/index.js';
 import type { ThreadStreamEvent } from '../server/wire/types.js';
 import { createThread } from '../server/test-support/chatkit-client.js';
 import { listen } from '../server/test-support/listen.js';

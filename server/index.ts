@@ -17,7 +17,19 @@ export type {
 } from './chatkit/context.js';
 export { CustomStreamError, RequestError, StreamError } from './chatkit/errors.js';
 export { monotonicNow, newId, newItemId, newThreadId } from './chatkit/ids.js';
-export { sleep, streamAssistantMessage, userText, wordChunks } from './responders/kit/text.js';
+// The responder kit: build assistant messages and chart-command effects the way our responders do.
+export {
+  AssistantMessageWriter,
+  CHART_COMMAND_EFFECT,
+  chartCommandEffect,
+  chunkText,
+  sleep,
+  streamAssistantMessage,
+  titleFrom,
+  userMessageText,
+  userText,
+  wordChunks,
+} from './responders/kit/index.js';
 export { diffWidget, streamWidget, type WidgetRoot } from './chatkit/widgets.js';
 export type * from './wire/types.js';
 export type { Responder, ResponderContext } from './chatkit/responder.js';

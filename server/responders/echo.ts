@@ -12,7 +12,7 @@
  * The first message of a thread sets its title (first 40 characters).
  */
 import { CustomStreamError } from '../chatkit/errors.js';
-import { sleep, streamAssistantMessage, userText, wordChunks } from './kit/text.js';
+import { sleep, streamAssistantMessage, userText, wordChunks } from './kit/index.js';
 import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
 import type { Responder, ResponderContext } from '../chatkit/responder.js';
 

@@ -10,7 +10,7 @@ import type { Responder } from '../chatkit/responder.js';
 
 export { AnalystResponder, type AnalystOptions } from './analyst/analyst.js';
 export { OpenAIResponder, DEFAULT_MODEL, type OpenAIResponderOptions } from './openai/openai-responder.js';
-export { CHART_COMMAND_EFFECT } from './kit/effects.js';
+export { CHART_COMMAND_EFFECT } from './kit/index.js';
 export { extractTextCommands, TextCommandExtractor } from './text-commands.js';
 export type { Responder, ResponderContext } from '../chatkit/responder.js';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { parseChartCommand, type ChartCommand, type ChartContextInput } from '../../sdk/contract/index.js';
 import type { OhlcBar } from '../analysis/index.js';
 import type { ThreadStreamEvent } from '../wire/types.js';
-import { CHART_COMMAND_EFFECT } from '../responders/kit/effects.js';
+import { CHART_COMMAND_EFFECT } from '../responders/kit/index.js';
 
 /** A chart context as the element sends it. */
 export function chartContext(bars: readonly OhlcBar[], extra: Partial<ChartContextInput> = {}): ChartContextInput {

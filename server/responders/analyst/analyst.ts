@@ -6,8 +6,7 @@
  */
 import { parseChartCommand, type ChartCommand } from '../../../sdk/contract/index.js';
 import type { ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../../wire/types.js';
-import { AssistantMessageWriter, chunkText } from '../kit/assistant-message.js';
-import { chartCommandEffect, titleFrom, userMessageText } from '../kit/effects.js';
+import { AssistantMessageWriter, chartCommandEffect, chunkText, titleFrom, userMessageText } from '../kit/index.js';
 import type { Responder, ResponderContext } from '../../chatkit/responder.js';
 import { parseIntents, type Intent } from './intents.js';
 import { notUnderstood, runSkill } from './skills.js';

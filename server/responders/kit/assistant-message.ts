@@ -2,8 +2,10 @@
  * Builds the event sequence of one streamed assistant message, as chatkit-python emits it:
  * `thread.item.added` (empty content) → `content_part.added` → `text_delta`* →
  * `content_part.done` → `thread.item.done` (the full item, which the protocol layer persists).
+ * `AssistantMessageWriter` for responders that interleave text with other events;
+ * `streamAssistantMessage` for a message that is only text.
  */
-import type { AssistantMessageItem, ThreadStreamEvent } from '../../wire/types.js';
+import type { AssistantMessageItem, ThreadMetadata, ThreadStreamEvent } from '../../wire/types.js';
 import type { ResponderContext } from '../../chatkit/responder.js';
 
 export class AssistantMessageWriter {
@@ -68,15 +70,29 @@ export class AssistantMessageWriter {
     return events;
   }
 
+  /** The message as it stands (the full item once finished). */
+  get item(): AssistantMessageItem {
+    return this.#item(this.#state === 'done' ? [{ type: 'output_text', text: this.#text, annotations: [] }] : []);
+  }
+
   #item(content: AssistantMessageItem['content']): AssistantMessageItem {
     return { type: 'assistant_message', id: this.id, thread_id: this.#threadId, created_at: this.#createdAt, content };
   }
 }
 
-/** Splits text into small model-like chunks (a few words each, whitespace kept). */
-export function chunkText(text: string, wordsPerChunk = 3): string[] {
-  const words = text.match(/\S+\s*|\s+/g) ?? [];
-  const chunks: string[] = [];
-  for (let i = 0; i < words.length; i += wordsPerChunk) chunks.push(words.slice(i, i + wordsPerChunk).join(''));
-  return chunks;
+/** Streams `chunks` as one assistant message. Stops early (no `done`) if the signal aborts. */
+export async function* streamAssistantMessage(
+  thread: ThreadMetadata,
+  ctx: Pick<ResponderContext, 'newItemId' | 'now' | 'signal'>,
+  chunks: Iterable<string> | AsyncIterable<string>,
+): AsyncGenerator<ThreadStreamEvent, AssistantMessageItem | undefined, undefined> {
+  const message = new AssistantMessageWriter(thread.id, ctx);
+  yield* message.start();
+  for await (const delta of chunks) {
+    if (ctx.signal.aborted) return undefined;
+    yield* message.delta(delta);
+  }
+  if (ctx.signal.aborted) return undefined;
+  yield* message.finish();
+  return message.item;
 }

@@ -1,47 +1,17 @@
-/**
- * Small builders responders use to emit well-formed event sequences, so every responder
- * streams an assistant message the same way the reference does:
- * added(content: []) → content_part.added → text_delta* → content_part.done → done.
- */
-import type { ResponderContext } from '../../chatkit/responder.js';
-import type { AssistantMessageItem, ThreadMetadata, ThreadStreamEvent } from '../../wire/types.js';
+/** Text helpers for responders: the user's words in, model-like chunks and a title out. */
+import type { UserMessageItem } from '../../wire/types.js';
 
-/** Streams `chunks` as one assistant message. Stops early (no `done`) if the signal aborts. */
-export async function* streamAssistantMessage(
-  thread: ThreadMetadata,
-  ctx: Pick<ResponderContext, 'newItemId' | 'now' | 'signal'>,
-  chunks: Iterable<string> | AsyncIterable<string>,
-): AsyncGenerator<ThreadStreamEvent, AssistantMessageItem | undefined, undefined> {
-  const item: AssistantMessageItem = {
-    type: 'assistant_message',
-    id: ctx.newItemId('assistant_message'),
-    thread_id: thread.id,
-    created_at: ctx.now(),
-    content: [],
-  };
-  yield { type: 'thread.item.added', item: structuredClone(item) };
-  yield {
-    type: 'thread.item.updated',
-    item_id: item.id,
-    update: { type: 'assistant_message.content_part.added', content_index: 0, content: { type: 'output_text', text: '', annotations: [] } },
-  };
-  let text = '';
-  for await (const delta of chunks) {
-    if (ctx.signal.aborted) return undefined;
-    text += delta;
-    yield { type: 'thread.item.updated', item_id: item.id, update: { type: 'assistant_message.content_part.text_delta', content_index: 0, delta } };
-  }
-  if (ctx.signal.aborted) return undefined;
-  const content = { type: 'output_text' as const, text, annotations: [] };
-  yield { type: 'thread.item.updated', item_id: item.id, update: { type: 'assistant_message.content_part.done', content_index: 0, content } };
-  const done: AssistantMessageItem = { ...item, content: [content] };
-  yield { type: 'thread.item.done', item: done };
-  return done;
+/** Splits text into small model-like chunks (a few words each, whitespace kept). */
+export function chunkText(text: string, wordsPerChunk = 3): string[] {
+  const words = text.match(/\S+\s*|\s+/g) ?? [];
+  const chunks: string[] = [];
+  for (let i = 0; i < words.length; i += wordsPerChunk) chunks.push(words.slice(i, i + wordsPerChunk).join(''));
+  return chunks;
 }
 
 /** Splits text into word-sized deltas (each keeps its trailing space), as a model would stream. */
 export function wordChunks(text: string): string[] {
-  return text.match(/\S+\s*|\s+/g) ?? [];
+  return chunkText(text, 1);
 }
 
 /** The plain text of a user message's `input_text` parts. */
@@ -52,16 +22,14 @@ export function userText(content: ReadonlyArray<{ type: string; text?: string }>
     .join('');
 }
 
-/** Resolves after `ms`, or at once when the signal aborts (never rejects). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
+/** The plain text of a user message (input_text parts, and tags by their text). */
+export function userMessageText(item: UserMessageItem): string {
+  return item.content.map((part) => part.text).join(' ').trim();
+}
+
+/** A thread title from the first user message: its first line, at most 40 characters. */
+export function titleFrom(text: string): string | undefined {
+  const line = text.split('\n', 1)[0]!.trim().replace(/\s+/g, ' ');
+  if (line === '') return undefined;
+  return line.length <= 40 ? line : `${line.slice(0, 39).trimEnd()}…`;
 }

@@ -10,8 +10,7 @@ import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/re
 import type { FunctionTool } from 'openai/resources/responses/responses';
 import { APPLY_COMMANDS_TOOL, parseChartContext, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
 import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../../wire/types.js';
-import { AssistantMessageWriter } from '../kit/assistant-message.js';
-import { chartCommandEffect, titleFrom, userMessageText } from '../kit/effects.js';
+import { AssistantMessageWriter, chartCommandEffect, titleFrom, userMessageText } from '../kit/index.js';
 import type { Responder, ResponderContext } from '../../chatkit/responder.js';
 import { TextCommandExtractor } from '../text-commands.js';
 import { historyToInput, withChartContext } from './input.js';
