@@ -8,7 +8,7 @@ import * as v from 'valibot';
 import { Bar, MAX_CONTEXT_DRAWINGS, MAX_CONTEXT_INDICATORS, VisibleRange, type ChartContextInput } from '../../contract/index.js';
 import type { DrawingInfo, IndicatorInfo } from './drawings.js';
 import type { OhlcBar } from './series-bars.js';
-import { timeToSeconds } from './time-axis.js';
+import { timeToSeconds } from './utc-seconds.js';
 
 export interface ContextInput {
   chart: IChartApi;

@@ -5,8 +5,13 @@
  * (anchors -> media pixels, before each draw) and `paint` (pixels -> canvas).
  */
 import type { IPrimitivePaneRenderer, ISeriesApi, ISeriesPrimitive, PrimitivePaneViewZOrder, SeriesType, Time } from 'lightweight-charts';
-import type { ChartPoint } from './drawings.js';
 import type { TimeAxis } from './time-axis.js';
+
+/** A drawing's anchor: a time (UTC seconds) and a price. */
+export interface ChartPoint {
+  time: number;
+  price: number;
+}
 
 /** What a renderer gets: the bitmap context, its width and the pixel ratios. */
 export interface BitmapScope {

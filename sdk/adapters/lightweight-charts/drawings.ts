@@ -6,6 +6,7 @@
 import type { IChartApi, ISeriesApi, ISeriesMarkersPluginApi, SeriesMarker, SeriesType, Time, UTCTimestamp } from 'lightweight-charts';
 import type { ChartCommandOf } from '../../contract/index.js';
 import { DEFAULT_FIB_LEVELS } from '../../contract/index.js';
+import type { ChartPoint } from './drawing-primitive.js';
 import { fibPrimitive } from './fib-primitive.js';
 import { plotIndicator, type IndicatorKind, type IndicatorParams, type IndicatorPlot } from './indicator-plot.js';
 import type { SeriesBars } from './series-bars.js';
@@ -18,11 +19,7 @@ import { zonePrimitive } from './zone-primitive.js';
 export type DrawingSource = 'ai' | 'host';
 export type DrawingCommand = ChartCommandOf<'price_line' | 'trendline' | 'zone' | 'fib' | 'marker' | 'indicator'>;
 export type DrawingKind = DrawingCommand['type'];
-
-export interface ChartPoint {
-  time: number;
-  price: number;
-}
+export type { ChartPoint };
 
 /** A drawing as the adapter reports it (plain data, safe to serialize). */
 export interface DrawingInfo {

@@ -1,7 +1,6 @@
 /** Fibonacci retracement between two swing points: one level per ratio, each with a "61.8% (123.45)" label. */
-import type { ChartPoint } from './drawings.js';
 import { drawLabel } from './canvas.js';
-import { drawingPrimitive } from './drawing-primitive.js';
+import { drawingPrimitive, type ChartPoint } from './drawing-primitive.js';
 import { DRAWING_COLORS } from './styles.js';
 import type { TimeAxis } from './time-axis.js';
 

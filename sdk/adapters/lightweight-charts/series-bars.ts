@@ -3,7 +3,7 @@
  * `series.data()` builds a fresh array on every call, so the adapter reads it through this cache.
  */
 import type { ISeriesApi, SeriesType, Time } from 'lightweight-charts';
-import { timeToSeconds } from './time-axis.js';
+import { timeToSeconds } from './utc-seconds.js';
 
 export interface OhlcBar {
   /** UTC seconds. */

@@ -4,19 +4,8 @@
  * drawings keep their anchors as (time, price) and go through the logical index: exact bar,
  * interpolated between two bars, or extrapolated by the typical bar spacing beyond the data.
  */
-import type { BusinessDay, Coordinate, IChartApi, Logical, Time } from 'lightweight-charts';
+import type { Coordinate, IChartApi, Logical, Time } from 'lightweight-charts';
 import type { SeriesBars } from './series-bars.js';
-
-/** A chart time as UTC seconds, or null when it is not a time we understand. */
-export function timeToSeconds(time: Time): number | null {
-  if (typeof time === 'number') return Number.isFinite(time) ? time : null;
-  if (typeof time === 'string') {
-    const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(time) ? `${time}T00:00:00Z` : time);
-    return Number.isFinite(ms) ? Math.floor(ms / 1000) : null;
-  }
-  const day = time as BusinessDay;
-  return Math.floor(Date.UTC(day.year, day.month - 1, day.day) / 1000);
-}
 
 /** Maps times to pixels through the main series' bars. */
 export class TimeAxis {

@@ -1,7 +1,6 @@
 /** A line through two (time, price) anchors, optionally extended to the pane edges, with a text label. */
-import type { ChartPoint } from './drawings.js';
 import { drawLabel, setLineStyle } from './canvas.js';
-import { drawingPrimitive, type Pixel } from './drawing-primitive.js';
+import { drawingPrimitive, type ChartPoint, type Pixel } from './drawing-primitive.js';
 import type { LineStyleName } from './styles.js';
 import type { TimeAxis } from './time-axis.js';
 
