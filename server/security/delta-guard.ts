@@ -6,7 +6,7 @@
  * one shows whether it continues (then the secret is replaced), and whatever is held is released
  * before any other event. Deltas that cannot start a secret pass through byte-for-byte.
  */
-import { SecretScanner } from './key-guard.js';
+import { SecretScanner } from './secret-scanner.js';
 
 /** Shorter prefixes (like "sk-") are ordinary text; holding them back would reshape streams. */
 export const MIN_HELD_PREFIX = 6;

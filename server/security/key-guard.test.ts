@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
 import { Hono } from 'hono';
 import { DeltaGuard } from './delta-guard.js';
-import { keyGuard, SecretScanner } from './key-guard.js';
+import { keyGuard } from './key-guard.js';
+import { SecretScanner } from './secret-scanner.js';
 
 const KEY = 'sk-test-LEAKCHECK-0123456789abcdef';
 const enc = (s: string) => new TextEncoder().encode(s);
