@@ -11,6 +11,8 @@ import { DEFAULT_MAX_BODY_BYTES } from './chatkit/http-body.js';
 import { chatkitRoute, errorBody, type ResolveUser } from './chatkit/http-route.js';
 import { ChatKitServer } from './chatkit/server.js';
 import type { Responder } from './chatkit/responder.js';
+import { chartActionRoute } from './chart-action/chart-action-route.js';
+import { chatPaths } from './chat-paths.js';
 import { securityLayer, type SecurityOptions } from './security/layer.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { Store } from './store/store.js';
@@ -34,7 +36,11 @@ export interface AppOptions extends SecurityOptions {
   actions?: ActionHandlers;
   /** `items.feedback` sink (default: accepted and dropped, like chatkit-python). */
   feedback?: FeedbackHandler;
-  /** The protocol endpoint. Default `/api/chatkit`. */
+  /**
+   * The protocol endpoint. Default `/api/chatkit`. `<path>/proxy` is the same endpoint,
+   * `<path>/chart-action` answers one question without a thread, and `<path>/session` is the
+   * session endpoint when sessions are on.
+   */
   path?: string;
   /** Request bodies above this are refused with 413. Default 1 MiB. */
   maxBodyBytes?: number;
@@ -79,21 +85,22 @@ export function createApp(options: AppOptions): Hono {
     ...(options.feedback ? { feedback: options.feedback } : {}),
     ...(options.allowCancel !== undefined ? { allowCancel: options.allowCancel } : {}),
   });
-  const path = options.path ?? '/api/chatkit';
+  const paths = chatPaths(options.path);
 
   const app = new Hono();
-  const security = securityLayer(options, path);
+  const security = securityLayer(options, paths);
   security.install(app);
   for (const middleware of options.middleware ?? []) app.use('*', middleware);
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.post(
-    path,
-    chatkitRoute(server, {
-      resolveUser: options.resolveUser ?? security.resolveUser ?? anonymousClientUser,
-      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    }),
-  );
-  app.all(path, (c) => c.json(errorBody('method_not_allowed', 'use POST'), 405, { Allow: 'POST' }));
+  const resolveUser = options.resolveUser ?? security.resolveUser ?? anonymousClientUser;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const chatkit = chatkitRoute(server, { resolveUser, maxBodyBytes });
+  app.post(paths.chatkit, chatkit);
+  app.post(paths.proxy, chatkit);
+  app.post(paths.chartAction, chartActionRoute({ responder: options.responder, resolveUser, maxBodyBytes, log }));
+  for (const path of [paths.chatkit, paths.proxy, paths.chartAction]) {
+    app.all(path, (c) => c.json(errorBody('method_not_allowed', 'use POST'), 405, { Allow: 'POST' }));
+  }
   app.notFound((c) => c.json(errorBody('not_found', 'no such route'), 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

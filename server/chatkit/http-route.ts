@@ -58,11 +58,16 @@ function chartContextOf(body: unknown): ChartContext | undefined {
   if (!isRecord(body) || !isRecord(body.metadata)) return undefined;
   const raw = body.metadata.chart_context;
   if (raw === undefined || raw === null) return undefined;
+  return validChartContext(raw, 'metadata.chart_context');
+}
+
+/** A chart context from a request, validated and capped by the shared contract, else 400 `invalid_chart_context`. */
+export function validChartContext(raw: unknown, where: string): ChartContext {
   const parsed = parseChartContext(raw);
   if (parsed.success) return parsed.output;
   // Re-describe the issues ourselves: the contract's message may quote what the client sent.
   const issues = v.safeParse(ChartContext, raw);
-  const message = issues.success ? 'invalid chart context' : describeRequestIssues(issues.issues, 'metadata.chart_context');
+  const message = issues.success ? 'invalid chart context' : describeRequestIssues(issues.issues, where);
   throw new RequestError(400, 'invalid_chart_context', message.slice(0, 400));
 }
 
@@ -82,7 +87,7 @@ function chartLoopOf(body: unknown): Pick<RequestContext, 'chartClient' | 'comma
 }
 
 /** The first language tag of `Accept-Language` (the client sends its one active locale). */
-function localeOf(header: string | undefined): string | undefined {
+export function localeOf(header: string | undefined): string | undefined {
   const tag = header?.split(',')[0]?.split(';')[0]?.trim();
   return tag && /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(tag) ? tag : undefined;
 }

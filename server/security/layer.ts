@@ -5,6 +5,7 @@
  * options only the harmless ones run (key guard, security headers).
  */
 import type { Context, Hono } from 'hono';
+import { userEndpoints, type ChatPaths } from '../chat-paths.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { requestLog } from '../log/request-log.js';
 import { createUserHasher } from '../log/user-hash.js';
@@ -61,7 +62,7 @@ export interface SecurityLayer {
   readonly resolveUser?: (c: Context) => string;
 }
 
-export function securityLayer(options: SecurityOptions, chatkitPath: string): SecurityLayer {
+export function securityLayer(options: SecurityOptions, paths: ChatPaths): SecurityLayer {
   const logger = options.logger ?? silentLogger;
   const session = options.session;
   const tokens = session ? createTokenSigner({ secret: session.secret, ...(session.ttlSeconds !== undefined && { ttlSeconds: session.ttlSeconds }) }) : undefined;
@@ -87,22 +88,25 @@ export function securityLayer(options: SecurityOptions, chatkitPath: string): Se
     if (options.cors) app.use('/api/*', cors(options.cors));
     if (limits && limits.perIp !== false) app.use('/api/*', rateLimit(limits.perIp ?? DEFAULT_RATE_LIMITS.perIp, 'ip', ipOf));
     if (session && tokens) {
-      app.use(sessionPath, bodyLimit(16 * 1024));
-      app.post(
-        sessionPath,
-        sessionRoute({
-          tokens,
-          logger,
-          ...(session.identify && { identify: session.identify }),
-          ...(session.adoptClientId !== undefined && { adoptClientId: session.adoptClientId }),
-          ...(session.refreshGraceSeconds !== undefined && { refreshGraceSeconds: session.refreshGraceSeconds }),
-          ...(session.hosted && { hosted: typeof session.hosted === 'function' ? session.hosted : createHostedSessionMinter(session.hosted) }),
-        }),
-      );
-      app.use(chatkitPath, authenticate({ tokens, requireSession: session.requireSession ?? false }));
+      const mint = sessionRoute({
+        tokens,
+        logger,
+        ...(session.identify && { identify: session.identify }),
+        ...(session.adoptClientId !== undefined && { adoptClientId: session.adoptClientId }),
+        ...(session.refreshGraceSeconds !== undefined && { refreshGraceSeconds: session.refreshGraceSeconds }),
+        ...(session.hosted && { hosted: typeof session.hosted === 'function' ? session.hosted : createHostedSessionMinter(session.hosted) }),
+      });
+      // The plan's `…/chatkit/session` is the same endpoint (its body's device id is no identity).
+      for (const path of new Set([sessionPath, paths.session])) {
+        app.use(path, bodyLimit(16 * 1024));
+        app.post(path, mint);
+      }
+      const auth = authenticate({ tokens, requireSession: session.requireSession ?? false });
+      for (const path of userEndpoints(paths)) app.use(path, auth);
     }
     if (limits && limits.perUser !== false) {
-      app.use(chatkitPath, rateLimit(limits.perUser ?? DEFAULT_RATE_LIMITS.perUser, 'user', userOf));
+      const perUser = rateLimit(limits.perUser ?? DEFAULT_RATE_LIMITS.perUser, 'user', userOf);
+      for (const path of userEndpoints(paths)) app.use(path, perUser);
     }
   };
 

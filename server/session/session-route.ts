@@ -14,6 +14,7 @@
  * 4. A new random device id.
  */
 import type { Context, Handler } from 'hono';
+import * as v from 'valibot';
 import { encodeBase64Url } from '../lib/base64url.js';
 import { bearerOf, clientIdOf, deviceUser, integratorUser } from '../security/auth.js';
 import { jsonError } from '../security/json-error.js';
@@ -38,6 +39,19 @@ export interface SessionRouteOptions {
   readonly now?: () => number;
 }
 
+/**
+ * The body, optional. `{device_id, existing_session}` is what pages built from the integration
+ * plan send: `existing_session` (a token from this endpoint, or its whole `{token}` answer) is
+ * treated like a presented Bearer token; `device_id` is only a claim, so it never picks an identity.
+ */
+export const SessionRequest = v.object({
+  device_id: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(200)))),
+  existing_session: v.optional(
+    v.nullable(v.union([v.pipe(v.string(), v.maxLength(4096)), v.object({ token: v.optional(v.pipe(v.string(), v.maxLength(4096))) })])),
+  ),
+});
+type SessionRequest = v.InferOutput<typeof SessionRequest>;
+
 export const DEFAULT_REFRESH_GRACE_SECONDS = 7 * 24 * 3600;
 const MAX_IDENTITY_LENGTH = 200;
 
@@ -45,12 +59,13 @@ export function sessionRoute(options: SessionRouteOptions): Handler {
   const grace = options.refreshGraceSeconds ?? DEFAULT_REFRESH_GRACE_SECONDS;
   const now = options.now ?? Date.now;
 
-  const identityOf = async (c: Context): Promise<string | undefined> => {
+  const identityOf = async (c: Context, request: SessionRequest): Promise<string | undefined> => {
     if (options.identify) {
       const id = await options.identify(c);
       return typeof id === 'string' && id.length > 0 && id.length <= MAX_IDENTITY_LENGTH ? integratorUser(id) : undefined;
     }
-    const bearer = bearerOf(c);
+    const existing = request.existing_session;
+    const bearer = bearerOf(c) ?? (typeof existing === 'string' ? existing : existing?.token) ?? null;
     if (bearer) {
       const check = await options.tokens.verify(bearer);
       if (check.ok) return check.claims.sub;
@@ -62,7 +77,9 @@ export function sessionRoute(options: SessionRouteOptions): Handler {
   };
 
   return async (c) => {
-    const user = await identityOf(c);
+    const request = await sessionRequestOf(c);
+    if (!request.success) return jsonError(400, 'invalid_request', request.message);
+    const user = await identityOf(c, request.output);
     if (user === undefined) return jsonError(401, 'unauthenticated', 'Sign in to start a chat session.');
     const issued = await options.tokens.issue(user);
     const body: Record<string, unknown> = { token: issued.token, expires_at: issued.expiresAt };
@@ -79,4 +96,23 @@ export function sessionRoute(options: SessionRouteOptions): Handler {
     }
     return c.json(body, 200, { 'cache-control': 'no-store' });
   };
+}
+
+/** The optional body: empty, or JSON matching `SessionRequest` (other fields are ignored). */
+async function sessionRequestOf(c: Context): Promise<{ success: true; output: SessionRequest } | { success: false; message: string }> {
+  const text = await c.req.text();
+  if (text.trim() === '') return { success: true, output: {} };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { success: false, message: 'the request body is not valid JSON' };
+  }
+  // valibot's object schemas accept arrays: refuse them here.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { success: false, message: 'body: expected a JSON object' };
+  if (Array.isArray((body as { existing_session?: unknown }).existing_session)) return { success: false, message: 'existing_session: expected a string' };
+  const parsed = v.safeParse(SessionRequest, body);
+  if (parsed.success) return { success: true, output: parsed.output };
+  const field = parsed.issues[0]?.path?.map((step) => String(step.key)).filter((key) => /^[a-z_]{1,40}$/.test(key)).join('.') || 'body';
+  return { success: false, message: `${field}: expected ${field === 'body' ? 'a JSON object' : 'a string'}` };
 }
