@@ -9,7 +9,7 @@ import { CustomStreamError, StreamError } from '../chatkit/errors.js';
 import { monotonicNow, newItemId, newThreadId } from '../chatkit/ids.js';
 import { applyUpdate } from '../chatkit/pipeline.js';
 import type { Responder, ResponderContext } from '../chatkit/responder.js';
-import { CHART_COMMAND_EFFECT } from '../responders/effects.js';
+import { CHART_COMMAND_EFFECT } from '../responders/kit/index.js';
 import type { AssistantMessageItem, ThreadMetadata, UserMessageItem } from '../wire/types.js';
 
 export interface ChartActionInput {
