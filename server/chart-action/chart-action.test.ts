@@ -10,7 +10,11 @@ import { barsFromPath } from '../analysis/synthetic.js';
 import { AnalystResponder } from '../responders/analyst/analyst.js';
 import { EchoResponder } from '../responders/echo.js';
 import { MemoryStore } from '../store/memory-store.js';
+import { APPLY_COMMANDS_TOOL } from '../../sdk/contract/index.js';
+import { OpenAIResponder } from '../responders/openai/openai-responder.js';
 import { createThread, post } from '../test-support/chatkit-client.js';
+import { startFakeOpenAI, turn } from '../test-support/fake-openai.js';
+import { assistantDone, ScriptedResponder } from '../test-support/scripted-responder.js';
 import { listen } from '../test-support/listen.js';
 import { assistantMessages, chartCommands, chartContext } from '../test-support/responder-assertions.js';
 
@@ -61,6 +65,39 @@ describe('POST /api/chatkit/chart-action', () => {
     assert.deepEqual(invalid.json, { text: 'ok', chart_commands: [] });
     const chat = await post(app, { query: 'hello', chart_context: CONTEXT }, USER, PATH);
     assert.deepEqual(chat.json, { text: 'You said: hello [chart: TSLA 1D, 311 bars]', chart_commands: [] });
+  });
+
+  it('the OpenAI responder answers through the real SDK and a local upstream: its drawing call comes back as a command, the context went along', async () => {
+    const upstream = await startFakeOpenAI();
+    try {
+      const responder = new OpenAIResponder({ apiKey: 'sk-test', baseURL: upstream.baseURL, maxRetries: 0, timeoutMs: 10_000 });
+      const app = createApp({ responder, log: () => undefined });
+      upstream.enqueue(turn.call('price_line', { id: 'lvl-1', price: 110, role: 'support', label: 'floor' }), turn.text('Support at 110.'));
+      upstream.enqueue(turn.text('Drawn: support at 110.'));
+      const answer = await post(app, { query: 'Find levels', chart_context: CONTEXT }, USER, PATH);
+      assert.equal(answer.status, 200, answer.raw);
+      const { text, chart_commands } = answer.json as { text: string; chart_commands: { type: string; id: string; price: number }[] };
+      assert.deepEqual(chart_commands.map((c) => [c.type, c.id, c.price]), [['price_line', 'lvl-1', 110]]);
+      assert.match(text, /110/);
+      const sent = JSON.stringify(upstream.requests[0]!.body.input);
+      assert.ok(sent.includes('Find levels') && sent.includes('TSLA'), 'the query and the chart context reached the model');
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it('a batch handed to the page as the apply_chart_commands client tool is the answer (valid commands only)', async () => {
+    const valid = { type: 'zone', id: 'z1', top: 120, bottom: 115 };
+    const responder = new ScriptedResponder(async function* (thread, _input, ctx) {
+      yield assistantDone(thread, ctx, 'Here is the range.');
+      yield {
+        type: 'thread.item.done',
+        item: { type: 'client_tool_call', id: ctx.newItemId('client_tool_call'), thread_id: thread.id, created_at: ctx.now(), status: 'pending', call_id: 'apply_1', name: APPLY_COMMANDS_TOOL, arguments: { commands: [valid, { type: 'zone', id: 'bad' }] } },
+      };
+    });
+    const answer = await post(createApp({ responder }), { query: 'range?', chart_context: CONTEXT }, USER, PATH);
+    assert.deepEqual(answer.json, { text: 'Here is the range.', chart_commands: [valid] });
+    assert.equal(responder.calls[0]!.ctx.chartContext?.symbol, 'TSLA');
   });
 
   it('refuses bad input with 4xx JSON errors that never echo the body', async () => {

@@ -4,7 +4,7 @@
  * chart commands it sent. For host buttons such as "Find levels" (`POST …/chart-action`).
  * Commands are re-validated against the contract here, exactly as the element does.
  */
-import { parseChartCommand, type ChartCommand, type ChartContext } from '../../sdk/contract/index.js';
+import { APPLY_COMMANDS_TOOL, parseChartCommand, type ChartCommand, type ChartContext } from '../../sdk/contract/index.js';
 import { CustomStreamError, StreamError } from '../chatkit/errors.js';
 import { monotonicNow, newItemId, newThreadId } from '../chatkit/ids.js';
 import { applyUpdate } from '../chatkit/pipeline.js';
@@ -54,6 +54,10 @@ export async function runChartAction(responder: Responder, input: ChartActionInp
 
   const answers = new Map<string, AssistantMessageItem>(); // in the order they started
   const commands: ChartCommand[] = [];
+  const accept = (data: unknown): void => {
+    const parsed = parseChartCommand(data);
+    if (parsed.success) commands.push(parsed.output); // invalid commands never reach the host
+  };
   for await (const event of responder.respond(thread, message, ctx)) {
     if (input.signal.aborted) break;
     switch (event.type) {
@@ -61,6 +65,12 @@ export async function runChartAction(responder: Responder, input: ChartActionInp
       case 'thread.item.done':
       case 'thread.item.replaced':
         if (event.item.type === 'assistant_message') answers.set(event.item.id, structuredClone(event.item));
+        // A batch handed to the page as a client tool: there is no page to answer it here, so
+        // the commands are the answer (the turn ends on the pending call).
+        if (event.item.type === 'client_tool_call' && event.item.name === APPLY_COMMANDS_TOOL) {
+          const batch = event.item.arguments['commands'];
+          for (const command of Array.isArray(batch) ? batch : []) accept(command);
+        }
         break;
       case 'thread.item.updated': {
         const answer = answers.get(event.item_id);
@@ -68,9 +78,7 @@ export async function runChartAction(responder: Responder, input: ChartActionInp
         break;
       }
       case 'client_effect': {
-        if (event.name !== CHART_COMMAND_EFFECT) break;
-        const parsed = parseChartCommand(event.data);
-        if (parsed.success) commands.push(parsed.output); // invalid commands never reach the host
+        if (event.name === CHART_COMMAND_EFFECT) accept(event.data);
         break;
       }
       case 'error':
