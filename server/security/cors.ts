@@ -1,12 +1,15 @@
 /**
- * CORS for the API: an exact allow-list of origins, never `*`. Allowed origins get their own
- * origin echoed back (with `Vary: Origin`); a preflight from them is answered 204 for the
- * methods and headers the element uses. A cross-origin request from an origin not on the list
- * is refused with 403 before it reaches a handler — a `text/plain` "simple" POST skips the
- * preflight, so refusing only preflights would still let any page make us do work.
- * Same-origin requests (Origin's host equals the request's Host) always pass.
+ * CORS for the API, built on `hono/cors`: an exact allow-list of origins, never `*`. Allowed
+ * origins get their own origin echoed back (with `Vary: Origin`); a preflight from them is
+ * answered 204 for every header a ChatKit client sends (see {@link CHATKIT_REQUEST_HEADERS}).
+ * A cross-origin request from an origin not on the list is refused with 403 before it reaches
+ * a handler — a `text/plain` "simple" POST skips the preflight, so refusing only preflights
+ * would still let any page make us do work. Same-origin requests (Origin's host equals the
+ * request's Host) always pass.
  */
 import type { MiddlewareHandler } from 'hono';
+import { cors as honoCors } from 'hono/cors';
+import { CLIENT_ID_HEADER } from './auth.js';
 import { jsonError } from './json-error.js';
 
 export interface CorsOptions {
@@ -16,11 +19,31 @@ export interface CorsOptions {
   readonly credentials?: boolean;
   /** Preflight cache in seconds (default 600). */
   readonly maxAge?: number;
+  /** More request headers to allow, for a page whose own ChatKit `fetch` adds some. */
+  readonly allowHeaders?: readonly string[];
 }
 
-export const CORS_ALLOWED_HEADERS = ['content-type', 'authorization', 'x-chart-chat-client', 'accept-language'] as const;
+/**
+ * The request headers a ChatKit client sends to a custom backend. ChatKit's client is closed
+ * source, so this list comes from what its users report and allow: `content-type`, `accept`
+ * (`text/event-stream`) and `accept-language` from ChatKit itself, ChatKit's own
+ * `chatkit-frame-instance-id` and `chatkit-device-id` (also `chatkit-session-id` and
+ * `chatkit-user-id` in some versions), `authorization` from the element's session token (or an
+ * integrator's fetch), and the element's anonymous client id.
+ */
+export const CHATKIT_REQUEST_HEADERS = [
+  'content-type',
+  'accept',
+  'accept-language',
+  'authorization',
+  'chatkit-frame-instance-id',
+  'chatkit-device-id',
+  'chatkit-session-id',
+  'chatkit-user-id',
+  CLIENT_ID_HEADER,
+] as const;
 export const CORS_EXPOSED_HEADERS = ['retry-after'] as const;
-const ALLOWED_METHODS = 'GET, POST, OPTIONS';
+const ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'];
 
 /** Parses `CORS_ORIGINS` (comma or space separated); throws on anything that is not a bare origin. */
 export function parseCorsOrigins(value: string | undefined): string[] {
@@ -43,7 +66,15 @@ export function parseCorsOrigins(value: string | undefined): string[] {
 export function cors(options: CorsOptions): MiddlewareHandler {
   const allowed = new Set(options.origins.map((origin) => origin.replace(/\/$/, '')));
   if (allowed.has('*')) throw new Error('cors: "*" is not allowed; list the exact origins');
-  const maxAge = String(options.maxAge ?? 600);
+  const extra = (options.allowHeaders ?? []).map((name) => name.trim().toLowerCase()).filter((name) => /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name));
+  const allowCrossOrigin = honoCors({
+    origin: (origin) => (allowed.has(origin) ? origin : null),
+    allowMethods: ALLOWED_METHODS,
+    allowHeaders: [...new Set([...CHATKIT_REQUEST_HEADERS, ...extra])],
+    exposeHeaders: [...CORS_EXPOSED_HEADERS],
+    maxAge: options.maxAge ?? 600,
+    ...(options.credentials ? { credentials: true } : {}),
+  });
 
   return async (c, next) => {
     const origin = c.req.header('origin');
@@ -55,26 +86,7 @@ export function cors(options: CorsOptions): MiddlewareHandler {
     if (!allowed.has(origin)) {
       return jsonError(403, 'origin_not_allowed', 'This origin may not call this API.', { vary: 'Origin' });
     }
-    const headers: Record<string, string> = { 'access-control-allow-origin': origin, vary: 'Origin' };
-    if (options.credentials) headers['access-control-allow-credentials'] = 'true';
-
-    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined) {
-      return new Response(null, {
-        status: 204,
-        headers: {
-          ...headers,
-          'access-control-allow-methods': ALLOWED_METHODS,
-          'access-control-allow-headers': CORS_ALLOWED_HEADERS.join(', '),
-          'access-control-max-age': maxAge,
-        },
-      });
-    }
-    await next();
-    for (const [name, value] of Object.entries(headers)) {
-      if (name === 'vary') appendVary(c.res.headers, value);
-      else c.res.headers.set(name, value);
-    }
-    c.res.headers.set('access-control-expose-headers', CORS_EXPOSED_HEADERS.join(', '));
+    return allowCrossOrigin(c, next);
   };
 }
 
@@ -85,10 +97,4 @@ function isSameOrigin(origin: string, requestUrl: string): boolean {
   } catch {
     return false;
   }
-}
-
-function appendVary(headers: Headers, value: string): void {
-  const current = headers.get('vary');
-  if (!current) headers.set('vary', value);
-  else if (!current.toLowerCase().split(/\s*,\s*/).includes(value.toLowerCase())) headers.set('vary', `${current}, ${value}`);
 }
