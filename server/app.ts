@@ -1,31 +1,36 @@
 /**
  * `createApp(options)`: the chart-chat backend as a runtime-agnostic Hono app
- * (Node, Bun, Deno, Workers). Built from small pieces — integrator middleware, a health route,
- * the ChatKit route — so later concerns (CORS, sessions, rate limits, logging) plug in through
- * `middleware` without touching the protocol code.
+ * (Node, Bun, Deno, Workers), assembled from routers — ChatKit, session, health — wrapped by
+ * the security layer's middleware. It never reads the environment: `server/config.ts` does
+ * that once, for `server/main.ts`.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ActionHandlers, AttachmentStore, FeedbackHandler, Transcriber } from './chatkit/context.js';
 import { DEFAULT_MAX_BODY_BYTES } from './chatkit/http-body.js';
-import { chatkitRoute, errorBody, type ResolveUser } from './chatkit/http-route.js';
+import { chatkitRouter, postRouter, type ResolveUser } from './chatkit/http-route.js';
 import { ChatKitServer } from './chatkit/server.js';
 import type { Responder } from './chatkit/responder.js';
 import { chartActionRoute } from './chart-action/chart-action-route.js';
-import { chatPaths } from './chat-paths.js';
+import { chatPaths, userEndpoints } from './chat-paths.js';
 import { securityLayer, type SecurityOptions } from './security/layer.js';
+import { createTokenSigner } from './security/token.js';
+import { sessionRouter, type SessionOptions } from './session/session-route.js';
+import { errorResponse, RequestError, type ErrorStatus } from './wire/request-error.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { Store } from './store/store.js';
 
-/** Security, session and logging fields (`session`, `cors`, `rateLimit`, `logger`, `trustProxy`, `secrets`): see ./security/layer.ts. */
+/** Security and logging fields (`cors`, `rateLimit`, `logger`, `trustProxy`, `secrets`): see ./security/layer.ts. */
 export interface AppOptions extends SecurityOptions {
+  /** Signed client sessions and `POST /api/session`. Without it, identity is the anonymous client id. */
+  session?: SessionOptions;
   /** The brain: answers user messages and tool-output continuations. */
   responder: Responder;
   /** Threads and items. Default: a fresh in-memory store. */
   store?: Store;
   /**
    * The user id every thread is scoped to. Default: {@link anonymousClientUser} (the element's
-   * per-browser `X-Chart-Chat-Client` id, else "anonymous"). May throw an `HTTPException` (e.g. 401).
+   * per-browser `X-Chart-Chat-Client` id, else "anonymous"). May throw a `RequestError` (e.g. 401).
    */
   resolveUser?: ResolveUser;
   /** Two-phase attachment uploads; absent → `attachments.*` answer 400 not_supported. */
@@ -87,27 +92,34 @@ export function createApp(options: AppOptions): Hono {
   });
   const paths = chatPaths(options.path);
 
+  const session = options.session;
+  const tokens = session && createTokenSigner({ secret: session.secret, ...(session.ttlSeconds !== undefined && { ttlSeconds: session.ttlSeconds }) });
+  const security = securityLayer(
+    { ...options, secrets: [...(options.secrets ?? []), ...(options.responder.secrets ?? [])] },
+    { ...(tokens && { tokens, requireSession: session.requireSession ?? false, logKey: session.secret }) },
+  );
+
   const app = new Hono();
-  const security = securityLayer(options, paths);
-  security.install(app);
-  for (const middleware of options.middleware ?? []) app.use('*', middleware);
+  app.use('*', ...security.everyResponse);
+  app.use('/api/*', ...security.api);
+  app.use('/dist/*', ...security.assets);
+  if (session && tokens) app.route('/', sessionRouter(session, tokens, [paths.session], options.logger));
+  for (const path of userEndpoints(paths)) app.use(path, ...security.chatkit);
+  app.use('*', ...(options.middleware ?? []));
   app.get('/healthz', (c) => c.json({ ok: true }));
   const resolveUser = options.resolveUser ?? security.resolveUser ?? anonymousClientUser;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const chatkit = chatkitRoute(server, { resolveUser, maxBodyBytes });
-  app.post(paths.chatkit, chatkit);
-  app.post(paths.proxy, chatkit);
-  app.post(paths.chartAction, chartActionRoute({ responder: options.responder, resolveUser, maxBodyBytes, log }));
-  for (const path of [paths.chatkit, paths.proxy, paths.chartAction]) {
-    app.all(path, (c) => c.json(errorBody('method_not_allowed', 'use POST'), 405, { Allow: 'POST' }));
-  }
-  app.notFound((c) => c.json(errorBody('not_found', 'no such route'), 404));
-  app.onError((error, c) => {
+  app.route('/', chatkitRouter(server, { paths: [paths.chatkit, paths.proxy], resolveUser, maxBodyBytes }));
+  app.route('/', postRouter([paths.chartAction], chartActionRoute({ responder: options.responder, resolveUser, maxBodyBytes, log })));
+  app.notFound(() => errorResponse(new RequestError(404, 'not_found', 'no such route')));
+  app.onError((error) => {
+    if (error instanceof RequestError) return errorResponse(error);
     if (error instanceof HTTPException) {
-      return c.json(errorBody(httpCode(error.status), error.message || 'request refused'), error.status);
+      // Hono's own middleware (and integrators') refuse with HTTPException: same JSON answer.
+      return errorResponse(new RequestError(error.status as ErrorStatus, httpCode(error.status), error.message || 'request refused'));
     }
     log('unhandled error', error);
-    return c.json(errorBody('internal_error', 'internal server error'), 500);
+    return errorResponse(new RequestError(500, 'internal_error', 'internal server error'));
   });
   return app;
 }

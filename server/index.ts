@@ -4,7 +4,7 @@
  */
 export { createApp, anonymousClientUser, CLIENT_ID_HEADER, type AppOptions } from './app.js';
 export { ChatKitServer, type ChatKitServerOptions, type ProcessResult } from './chatkit/server.js';
-export { chatkitRoute, errorBody, type ChatKitRouteOptions, type ResolveUser } from './chatkit/http-route.js';
+export { chatkitRoute, chatkitRouter, type ChatKitRouteOptions, type ResolveUser } from './chatkit/http-route.js';
 export { sseResponse, SSE_HEADERS } from './chatkit/sse.js';
 export type {
   ActionHandlers,
@@ -15,7 +15,8 @@ export type {
   TranscribeInput,
   WidgetAction,
 } from './chatkit/context.js';
-export { CustomStreamError, RequestError, StreamError } from './chatkit/errors.js';
+export { CustomStreamError, StreamError } from './chatkit/errors.js';
+export { errorResponse, RequestError, type ErrorStatus } from './wire/request-error.js';
 export { monotonicNow, newId, newItemId, newThreadId } from './chatkit/ids.js';
 // The responder kit: build assistant messages and chart-command effects the way our responders do.
 export {

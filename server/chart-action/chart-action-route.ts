@@ -5,11 +5,12 @@
  */
 import type { Handler } from 'hono';
 import * as v from 'valibot';
-import { CustomStreamError, RequestError, StreamError } from '../chatkit/errors.js';
+import { CustomStreamError, StreamError } from '../chatkit/errors.js';
 import { readJsonBody } from '../chatkit/http-body.js';
-import { errorBody, localeOf, validChartContext, type ResolveUser } from '../chatkit/http-route.js';
+import { localeOf, validChartContext, type ResolveUser } from '../chatkit/http-route.js';
 import { describeRequestIssues } from '../chatkit/requests.js';
 import type { Responder } from '../chatkit/responder.js';
+import { errorResponse, RequestError } from '../wire/request-error.js';
 import { runChartAction } from './run-chart-action.js';
 
 /** A host button's question is short; a long one belongs in the chat. */
@@ -48,10 +49,10 @@ export function chartActionRoute(options: ChartActionRouteOptions): Handler {
       });
       return c.json(result, 200, { 'cache-control': 'no-store' });
     } catch (error) {
-      if (error instanceof RequestError) return c.json(errorBody(error.code, error.message), error.status);
-      if (error instanceof CustomStreamError) return c.json(errorBody('assistant_failed', error.message.slice(0, 400)), 502);
+      if (error instanceof RequestError) return errorResponse(error);
+      if (error instanceof CustomStreamError) return errorResponse(new RequestError(502, 'assistant_failed', error.message.slice(0, 400)));
       if (!(error instanceof StreamError)) options.log('chart action failed', error);
-      return c.json(errorBody('assistant_failed', 'The assistant could not answer. Try again.'), 502);
+      return errorResponse(new RequestError(502, 'assistant_failed', 'The assistant could not answer. Try again.'));
     }
   };
 }

@@ -3,6 +3,7 @@
  * (chatkit-python's `StreamError` / `CustomStreamError`). Anything else thrown becomes
  * `{code: "stream.error", allow_retry: true}`.
  */
+import { RequestError } from '../wire/request-error.js';
 
 /** A coded stream error; `stream.error` defaults to retryable. */
 export class StreamError extends Error {
@@ -26,20 +27,7 @@ export class CustomStreamError extends Error {
   }
 }
 
-/**
- * A request the server refuses before any stream starts (answered as a 4xx JSON error
- * `{error: {code, message}}`). Messages never echo request content.
- */
-export class RequestError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409 | 413 | 415,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RequestError';
-  }
-}
+/** Refusals before any stream starts are `RequestError`s (../wire/request-error.ts). */
 
 export const notFound = (what: string): RequestError => new RequestError(404, 'not_found', `${what} not found`);
 export const notSupported = (what: string): RequestError => new RequestError(400, 'not_supported', `${what} is not supported by this server`);

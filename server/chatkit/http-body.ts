@@ -3,7 +3,7 @@
  * Content-Length), strict UTF-8, lenient about Content-Type, and a nesting-depth check so
  * that no later recursive step (validation, serialization) can blow the stack.
  */
-import { RequestError } from './errors.js';
+import { RequestError } from '../wire/request-error.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_JSON_DEPTH = 64;

@@ -3,11 +3,11 @@
  * Streaming is decided from the request `type`, never from `Accept`. Every refusal is a 4xx
  * `{error: {code, message}}` that never echoes the body.
  */
-import type { Context, Handler } from 'hono';
+import { Hono, type Context, type Handler } from 'hono';
 import * as v from 'valibot';
 import { ChartClient, ChartContext, CLIENT_METADATA, CommandOutcomes, OUTCOMES_METADATA, parseChartContext } from '../../sdk/contract/index.js';
 import type { RequestContext } from './context.js';
-import { RequestError } from './errors.js';
+import { errorResponse, RequestError } from '../wire/request-error.js';
 import { readJsonBody } from './http-body.js';
 import { describeRequestIssues } from './requests.js';
 import type { ChatKitServer } from './server.js';
@@ -20,7 +20,20 @@ export interface ChatKitRouteOptions {
   maxBodyBytes: number;
 }
 
-export const errorBody = (code: string, message: string) => ({ error: { code, message } });
+/** The ChatKit router: `POST` on each path answers the protocol. */
+export function chatkitRouter(server: ChatKitServer, options: ChatKitRouteOptions & { paths: readonly string[] }): Hono {
+  return postRouter(options.paths, chatkitRoute(server, options));
+}
+
+/** A router that answers `POST` on each path with `handler`, and any other method there with 405. */
+export function postRouter(paths: readonly string[], handler: Handler): Hono {
+  const router = new Hono();
+  for (const path of paths) {
+    router.post(path, handler);
+    router.all(path, () => errorResponse(new RequestError(405, 'method_not_allowed', 'use POST', { Allow: 'POST' })));
+  }
+  return router;
+}
 
 export function chatkitRoute(server: ChatKitServer, options: ChatKitRouteOptions): Handler {
   return async (c) => {
@@ -43,11 +56,9 @@ export function chatkitRoute(server: ChatKitServer, options: ChatKitRouteOptions
           return c.json(result.body as object, 200);
         case 'stream':
           return sseResponse(result.events);
-        case 'error':
-          return c.json(errorBody(result.code, result.message), result.status);
       }
     } catch (error) {
-      if (error instanceof RequestError) return c.json(errorBody(error.code, error.message), error.status);
+      if (error instanceof RequestError) return errorResponse(error);
       throw error;
     }
   };

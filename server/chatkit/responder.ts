@@ -31,5 +31,7 @@ export interface ResponderContext {
  * `CustomStreamError` (or anything else) becomes an `error` event.
  */
 export interface Responder {
+  /** Credentials the responder holds (an API key): the key-leak guard keeps them out of every response. */
+  readonly secrets?: readonly string[];
   respond(thread: ThreadMetadata, input: UserMessageItem | null, ctx: ResponderContext): AsyncIterable<ThreadStreamEvent>;
 }

@@ -7,7 +7,8 @@ import type { Responder, ResponderContext } from './responder.js';
 import type { Store } from '../store/store.js';
 import type { ActionHandlers, AttachmentStore, FeedbackHandler, RequestContext, Transcriber } from './context.js';
 import { fail, lazy, prepend, single } from './async-iter.js';
-import { RequestError, StreamError, notFound, notSupported } from './errors.js';
+import { RequestError } from '../wire/request-error.js';
+import { StreamError, notFound, notSupported } from './errors.js';
 import { monotonicNow, newItemId, newThreadId } from './ids.js';
 import { runPipeline } from './pipeline.js';
 import { pageQuery, parseRequest, STREAMING_OPS, type ChatKitRequest, type OpParams, type UserMessageInput } from './requests.js';
@@ -32,8 +33,7 @@ export interface ChatKitServerOptions {
 
 export type ProcessResult =
   | { kind: 'json'; body: unknown }
-  | { kind: 'stream'; events: AsyncIterable<ThreadStreamEvent> }
-  | { kind: 'error'; status: RequestError['status']; code: string; message: string };
+  | { kind: 'stream'; events: AsyncIterable<ThreadStreamEvent> };
 
 /** Items a thread page returns with `threads.get_by_id`, oldest first (chatkit-python). */
 const THREAD_ITEMS_PAGE = 20;
@@ -67,16 +67,12 @@ export class ChatKitServer {
     return this.#streams.isBusy(threadId);
   }
 
+  /** Answers one request. A refusal (bad request, unknown thread, busy...) is a thrown `RequestError`. */
   async process(body: unknown, ctx: RequestContext): Promise<ProcessResult> {
     const parsed = parseRequest(body);
-    if (!parsed.ok) return { kind: 'error', status: 400, code: parsed.code, message: parsed.message };
-    try {
-      const request = parsed.request;
-      return STREAMING_OPS.has(request.type) ? await this.#streaming(request, ctx) : { kind: 'json', body: await this.#json(request, ctx) };
-    } catch (error) {
-      if (error instanceof RequestError) return { kind: 'error', status: error.status, code: error.code, message: error.message };
-      throw error;
-    }
+    if (!parsed.ok) throw new RequestError(400, parsed.code, parsed.message);
+    const request = parsed.request;
+    return STREAMING_OPS.has(request.type) ? await this.#streaming(request, ctx) : { kind: 'json', body: await this.#json(request, ctx) };
   }
 
   // ── non-streaming ops ────────────────────────────────────────────────────────────────

@@ -5,7 +5,8 @@
  */
 import type { Store } from '../store/store.js';
 import type { RequestContext } from './context.js';
-import { RequestError, notFound, notSupported } from './errors.js';
+import { RequestError } from '../wire/request-error.js';
+import { notFound, notSupported } from './errors.js';
 import type { UserMessageInput } from './requests.js';
 import { isHiddenItem } from './serialize.js';
 import type { Attachment, ClientToolCallItem, ThreadItem, ThreadMetadata, WidgetItem } from '../wire/types.js';

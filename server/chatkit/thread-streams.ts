@@ -8,7 +8,7 @@
  * This is the single-instance guard. A multi-instance deployment replaces the in-memory map
  * with a lease in the shared store; `takeOver` is the seam that carries the cancel request.
  */
-import { RequestError } from './errors.js';
+import { RequestError } from '../wire/request-error.js';
 import { toErrorEvent } from './pipeline.js';
 import type { ThreadStreamEvent } from '../wire/types.js';
 

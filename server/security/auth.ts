@@ -6,7 +6,7 @@
  * anonymous `X-Chart-Chat-Client` id is used unless `requireSession` is set.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { jsonError } from './json-error.js';
+import { errorResponse, RequestError } from '../wire/request-error.js';
 import type { TokenSigner } from './token.js';
 
 declare module 'hono' {
@@ -53,19 +53,19 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
       const check = await options.tokens.verify(bearer);
       if (!check.ok) {
         const message = check.reason === 'expired' ? 'The session token has expired.' : 'The session token is not valid.';
-        return jsonError(401, 'invalid_token', message, { 'www-authenticate': 'Bearer error="invalid_token"' });
+        return errorResponse(new RequestError(401, 'invalid_token', message, { 'www-authenticate': 'Bearer error="invalid_token"' }));
       }
       c.set('chartChatUser', check.claims.sub);
       return next();
     }
     if (options.requireSession) {
-      return jsonError(401, 'session_required', 'A session token is required: POST the session URL first.', {
+      return errorResponse(new RequestError(401, 'session_required', 'A session token is required: POST the session URL first.', {
         'www-authenticate': 'Bearer',
-      });
+      }));
     }
     const clientId = clientIdOf(c);
     if (clientId === undefined) {
-      return jsonError(401, 'missing_identity', 'Send a session token or an X-Chart-Chat-Client id.');
+      return errorResponse(new RequestError(401, 'missing_identity', 'Send a session token or an X-Chart-Chat-Client id.'));
     }
     c.set('chartChatUser', deviceUser(clientId));
     return next();

@@ -4,17 +4,12 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
-import { jsonError } from './json-error.js';
+import { errorResponse, RequestError } from '../wire/request-error.js';
 
-/**
- * 4 MiB: the contract accepts up to MAX_INPUT_BARS (20,000) bars before capping them, about
- * 2 MB of JSON, plus the message; anything larger is not a chat request.
- */
-export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-
-export function bodyLimit(maxBytes: number = DEFAULT_MAX_BODY_BYTES): MiddlewareHandler {
+/** The ChatKit route reads its own body with a cap (`maxBodyBytes`); this guards the smaller routes. */
+export function bodyLimit(maxBytes: number): MiddlewareHandler {
   return honoBodyLimit({
     maxSize: maxBytes,
-    onError: () => jsonError(413, 'payload_too_large', `Request body exceeds ${maxBytes} bytes.`),
+    onError: () => errorResponse(new RequestError(413, 'payload_too_large', `Request body exceeds ${maxBytes} bytes.`)),
   });
 }

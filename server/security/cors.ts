@@ -10,7 +10,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { cors as honoCors } from 'hono/cors';
 import { CLIENT_ID_HEADER } from './auth.js';
-import { jsonError } from './json-error.js';
+import { errorResponse, RequestError } from '../wire/request-error.js';
 
 export interface CorsOptions {
   /** Exact origins, e.g. `https://app.example.com` (scheme + host + port, no path). */
@@ -84,7 +84,7 @@ export function cors(options: CorsOptions): MiddlewareHandler {
       return;
     }
     if (!allowed.has(origin)) {
-      return jsonError(403, 'origin_not_allowed', 'This origin may not call this API.', { vary: 'Origin' });
+      return errorResponse(new RequestError(403, 'origin_not_allowed', 'This origin may not call this API.', { vary: 'Origin' }));
     }
     return allowCrossOrigin(c, next);
   };

@@ -19,6 +19,7 @@
 import { createLogger, parseLogLevel, type LogSink, type Logger } from '../log/logger.js';
 import type { TrustProxy } from './client-ip.js';
 import { parseCorsOrigins } from './cors.js';
+import type { SessionOptions } from '../session/session-route.js';
 import type { SecurityOptions } from './layer.js';
 import type { BucketOptions } from './token-bucket.js';
 import { resolveServerSecret } from './secret.js';
@@ -26,7 +27,7 @@ import { resolveServerSecret } from './secret.js';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface EnvSecurityConfig {
-  readonly options: SecurityOptions & { readonly logger: Logger };
+  readonly options: SecurityOptions & { readonly logger: Logger; readonly session: SessionOptions };
   /** What was configured, for a start-up line (no secrets). */
   readonly summary: Record<string, unknown>;
 }
@@ -48,7 +49,7 @@ export function securityOptionsFromEnv(env: Env, sink?: LogSink): EnvSecurityCon
   const requireSession = parseBool(env, 'REQUIRE_SESSION');
   const ttlSeconds = positiveInt(env, 'SESSION_TTL_SECONDS', 900);
 
-  const options: SecurityOptions & { logger: Logger } = {
+  const options: SecurityOptions & { logger: Logger; session: SessionOptions } = {
     logger,
     trustProxy,
     cors: { origins },

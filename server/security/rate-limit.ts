@@ -3,7 +3,7 @@
  * gets `429`, a `Retry-After` in seconds and the usual JSON error, before any work is done.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { jsonError } from './json-error.js';
+import { errorResponse, RequestError } from '../wire/request-error.js';
 import { TokenBuckets, type BucketOptions } from './token-bucket.js';
 
 export interface RateLimitOptions {
@@ -29,9 +29,9 @@ export function rateLimit(options: BucketOptions, scope: string, keyOf: (c: Cont
     if (key !== undefined) {
       const result = buckets.take(key);
       if (!result.allowed) {
-        return jsonError(429, 'rate_limited', `Too many requests (${scope} limit). Try again later.`, {
+        return errorResponse(new RequestError(429, 'rate_limited', `Too many requests (${scope} limit). Try again later.`, {
           'retry-after': String(result.retryAfter),
-        });
+        }));
       }
     }
     await next();

@@ -13,14 +13,56 @@
  *    turning sessions on keeps the threads a browser already has.
  * 4. A new random device id.
  */
-import type { Context, Handler } from 'hono';
+import { Hono, type Context, type Handler } from 'hono';
 import * as v from 'valibot';
 import { encodeBase64Url } from '../lib/base64url.js';
 import { bearerOf, clientIdOf, deviceUser, integratorUser } from '../security/auth.js';
-import { jsonError } from '../security/json-error.js';
+import { errorResponse, RequestError } from '../wire/request-error.js';
 import type { TokenSigner } from '../security/token.js';
 import type { Logger } from '../log/logger.js';
-import type { HostedSessionMinter } from './hosted.js';
+import { bodyLimit } from '../security/body-limit.js';
+import { createHostedSessionMinter, type HostedSessionMinter, type HostedSessionOptions } from './hosted.js';
+
+/** Signed client sessions: `POST /api/session` and the tokens the ChatKit route then verifies. */
+export interface SessionOptions {
+  /** The HMAC secret (`CHART_CHAT_SECRET`, at least 32 bytes). See `resolveServerSecret`. */
+  readonly secret: Uint8Array;
+  /** Token lifetime, default 900 s. */
+  readonly ttlSeconds?: number;
+  /** Refuse ChatKit requests without a valid token (401 `session_required`). Default false. */
+  readonly requireSession?: boolean;
+  /** Your own identity for `POST /api/session` (cookie, header...); null → 401. */
+  readonly identify?: Identify;
+  /** Mint tokens for the element's anonymous client id (keeps its threads). Default true. */
+  readonly adoptClientId?: boolean;
+  /** Expired tokens younger than this can still be refreshed. Default 7 days. */
+  readonly refreshGraceSeconds?: number;
+  /** Also mint hosted ChatKit sessions (legacy hosted mode). */
+  readonly hosted?: HostedSessionOptions | HostedSessionMinter;
+  /** Default `/api/session`. */
+  readonly path?: string;
+}
+
+/** A session request is a few hundred bytes at most. */
+const SESSION_MAX_BODY_BYTES = 16 * 1024;
+
+/** The session router: `POST` on each path (`session.path`, default `/api/session`, and its aliases), body capped. */
+export function sessionRouter(session: SessionOptions, tokens: TokenSigner, aliases: readonly string[] = [], logger?: Logger): Hono {
+  const mint = sessionRoute({
+    tokens,
+    ...(logger && { logger }),
+    ...(session.identify && { identify: session.identify }),
+    ...(session.adoptClientId !== undefined && { adoptClientId: session.adoptClientId }),
+    ...(session.refreshGraceSeconds !== undefined && { refreshGraceSeconds: session.refreshGraceSeconds }),
+    ...(session.hosted && { hosted: typeof session.hosted === 'function' ? session.hosted : createHostedSessionMinter(session.hosted) }),
+  });
+  const router = new Hono();
+  for (const path of new Set([session.path ?? '/api/session', ...aliases])) {
+    router.use(path, bodyLimit(SESSION_MAX_BODY_BYTES));
+    router.post(path, mint);
+  }
+  return router;
+}
 
 export type Identify = (c: Context) => string | null | undefined | Promise<string | null | undefined>;
 
@@ -78,9 +120,9 @@ export function sessionRoute(options: SessionRouteOptions): Handler {
 
   return async (c) => {
     const request = await sessionRequestOf(c);
-    if (!request.success) return jsonError(400, 'invalid_request', request.message);
+    if (!request.success) return errorResponse(new RequestError(400, 'invalid_request', request.message));
     const user = await identityOf(c, request.output);
-    if (user === undefined) return jsonError(401, 'unauthenticated', 'Sign in to start a chat session.');
+    if (user === undefined) return errorResponse(new RequestError(401, 'unauthenticated', 'Sign in to start a chat session.'));
     const issued = await options.tokens.issue(user);
     const body: Record<string, unknown> = { token: issued.token, expires_at: issued.expiresAt };
     if (options.hosted) {
@@ -91,7 +133,7 @@ export function sessionRoute(options: SessionRouteOptions): Handler {
       } catch (error) {
         // The upstream message may quote request details; the client gets a fixed one.
         options.logger?.error('hosted session failed', { error: error instanceof Error ? error.message : String(error) });
-        return jsonError(502, 'hosted_session_failed', 'Could not create a hosted ChatKit session.');
+        return errorResponse(new RequestError(502, 'hosted_session_failed', 'Could not create a hosted ChatKit session.'));
       }
     }
     return c.json(body, 200, { 'cache-control': 'no-store' });

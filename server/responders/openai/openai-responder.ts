@@ -67,8 +67,10 @@ export class OpenAIResponder implements Responder {
   readonly #timeout: number;
   readonly #idleTimeout: number;
   readonly #maxRounds: number;
+  readonly #apiKey: string;
 
   constructor(options: OpenAIResponderOptions) {
+    this.#apiKey = options.apiKey;
     this.#maxRetries = options.maxRetries ?? 2;
     this.#timeout = options.timeoutMs ?? 60_000;
     this.#idleTimeout = options.idleTimeoutMs ?? 60_000;
@@ -83,6 +85,11 @@ export class OpenAIResponder implements Responder {
       // The SDK would log raw upstream chunks; we report failures ourselves, without bodies.
       logLevel: 'off',
     });
+  }
+
+  /** The API key, for the key-leak guard only (a getter: never serialized with the responder). */
+  get secrets(): readonly string[] {
+    return [this.#apiKey];
   }
 
   async *respond(thread: ThreadMetadata, input: UserMessageItem | null, ctx: ResponderContext): AsyncIterable<ThreadStreamEvent> {
