@@ -8,7 +8,7 @@ export default {
   litelement: true,
   // package.json's "customElements" field is maintained by hand (it points into dist/).
   packagejson: false,
-  plugins: [hidePrivateMembers(), sortModules()],
+  plugins: [optionsFromInterface(), hidePrivateMembers(), sortModules()],
 };
 
 const isPublic = (m) =>
@@ -36,6 +36,39 @@ function sortModules() {
     name: 'chart-chat-sort-modules',
     packageLinkPhase({ customElementsManifest }) {
       customElementsManifest.modules?.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+  };
+}
+
+/**
+ * The element's options are typed and documented once, in the `ChartChatOptions` interface
+ * (sdk/options.ts); its `static properties` table only says which are attributes. This copies
+ * each option's type and description onto the element's field in the manifest.
+ */
+function optionsFromInterface(name = 'ChartChatOptions') {
+  const options = new Map();
+  return {
+    name: 'chart-chat-options-from-interface',
+    analyzePhase({ ts, node }) {
+      if (!ts.isInterfaceDeclaration(node) || node.name.text !== name) return;
+      for (const member of node.members) {
+        if (!ts.isPropertySignature(member) || !member.type) continue;
+        const doc = ts.getJSDocCommentsAndTags(member).map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join('\n').trim();
+        options.set(member.name.getText(), { type: member.type.getText(), description: doc });
+      }
+    },
+    packageLinkPhase({ customElementsManifest }) {
+      for (const mod of customElementsManifest.modules ?? []) {
+        for (const decl of mod.declarations ?? []) {
+          if (!decl.tagName) continue;
+          for (const member of [...(decl.members ?? []), ...(decl.attributes ?? [])]) {
+            const option = options.get(member.fieldName ?? member.name);
+            if (!option) continue;
+            member.type = { text: option.type };
+            if (option.description) member.description = option.description;
+          }
+        }
+      }
     },
   };
 }

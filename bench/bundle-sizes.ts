@@ -1,6 +1,6 @@
 /**
  * Measures the built script-tag bundles (minified + gzipped) the way a browser downloads them:
- * the entry with every chunk it may load, split into the lite renderer's lazy chunk(s) and the rest. Shared by bench/budgets.test.ts and bench/sizes.bench.ts.
+ * the element's core, and the lazy chunk(s) of each renderer (lite, ChatKit) it adds. Shared by bench/budgets.test.ts and bench/sizes.bench.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -43,18 +43,24 @@ function everything(entry: string): Set<string> {
 }
 
 /**
- * Splits what `entry` can load into the lite renderer's lazy chunk(s) (an `import()` target named
- * `*lite*`, and what only it needs) and the rest. Other lazy chunks count as the element's own:
- * deferring code does not make a page that needs it any lighter.
+ * Splits what `entry` can load into the element's core (the entry, its static imports and any
+ * lazy chunk that is not a renderer), the lite renderer's lazy chunk(s) and the ChatKit renderer's
+ * (an `import()` target named `*lite*` / `*chatkit*`, with what it alone needs). A page loads the
+ * core plus one renderer; code both renderers share is counted in each.
  */
-export function splitLite(entry: string): { element: Set<string>; lite: Set<string> } {
+export function splitRenderers(entry: string): { element: Set<string>; lite: Set<string>; chatkit: Set<string> } {
   const all = everything(entry);
   const dynTargets = new Set<string>();
   for (const file of all) for (const dyn of importsOf(file, DYNAMIC_IMPORT)) dynTargets.add(dyn);
+  const renderer = (target: string) => /lite|chatkit/.test(basename(target));
   const element = staticClosure(entry);
-  for (const target of dynTargets) if (!/lite/.test(basename(target))) staticClosure(target, element);
-  const lite = new Set([...all].filter((f) => !element.has(f)));
-  return { element, lite };
+  for (const target of dynTargets) if (!renderer(target)) staticClosure(target, element);
+  const chunksOf = (name: RegExp) => {
+    const files = new Set<string>();
+    for (const target of dynTargets) if (name.test(basename(target))) staticClosure(target, files);
+    return new Set([...files].filter((f) => !element.has(f)));
+  };
+  return { element, lite: chunksOf(/lite/), chatkit: chunksOf(/chatkit/) };
 }
 
 export interface FileSize { file: string; raw: number; gz: number }
@@ -74,12 +80,16 @@ export function sizeOf(files: Iterable<string>): GroupSize {
 }
 
 export interface BundleReport {
-  /** `<chart-chat>` with Lit: everything but the lazily loaded lite renderer. */
+  /** `<chart-chat>` with Lit: everything but the lazily loaded renderers. */
   element: GroupSize;
-  /** The chunks only the lite renderer needs. */
+  /** The chunks the lite renderer adds. */
   lite: GroupSize;
+  /** The chunks the ChatKit renderer adds (without ChatKit's own script from OpenAI's CDN). */
+  chatkit: GroupSize;
   /** element + lite: what a page using the lite renderer downloads. */
   elementWithLite: GroupSize;
+  /** element + ChatKit renderer: what a page using ChatKit downloads from us. */
+  elementWithChatKit: GroupSize;
   /** The classic script (everything inlined). */
   iife: GroupSize;
   /**
@@ -94,12 +104,14 @@ export function measureBundles(): BundleReport {
   for (const f of [BUNDLE_ENTRY, IIFE]) {
     if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` first`);
   }
-  const { element: elementFiles, lite: liteFiles } = splitLite(BUNDLE_ENTRY);
+  const { element: elementFiles, lite: liteFiles, chatkit: chatkitFiles } = splitRenderers(BUNDLE_ENTRY);
   const adapter = existsSync(ADAPTER_ENTRY) ? sizeOf([...staticClosure(ADAPTER_ENTRY)].filter((f) => !elementFiles.has(f))) : null;
   return {
     element: sizeOf(elementFiles),
     lite: sizeOf(liteFiles),
+    chatkit: sizeOf(chatkitFiles),
     elementWithLite: sizeOf([...elementFiles, ...liteFiles]),
+    elementWithChatKit: sizeOf([...elementFiles, ...chatkitFiles]),
     iife: sizeOf([IIFE]),
     adapter,
   };

@@ -3,7 +3,7 @@
  * events and client tool calls. Every command is validated against the contract before the
  * host sees it; invalid data only ever reaches the host as a `chart-command-error`.
  */
-import { parseChartCommand, type ChartContext } from './contract/index.js';
+import { CHART_COMMAND_EFFECT, CLIENT_TOOLS, parseChartCommand, type ChartContext } from './contract/index.js';
 import { ChartCommandErrorEvent, ChartCommandEvent, fire } from './events.js';
 
 export interface BridgeHost extends HTMLElement {
@@ -26,18 +26,24 @@ export function applyCommand(host: HTMLElement, data: unknown): ToolResult {
 
 /** A `client_effect` from the server: `chart_command` becomes a command, anything else `chart-chat-effect`. */
 export function handleEffect(host: HTMLElement, name: string, data: unknown): void {
-  if (name === 'chart_command') applyCommand(host, data);
+  if (name === CHART_COMMAND_EFFECT) applyCommand(host, data);
   else fire(host, 'chart-chat-effect', { name, data });
 }
 
-/** Runs a client tool; always answers a plain JSON object (never undefined, never throws). */
-export function runClientTool(host: BridgeHost, name: string, params: unknown): ToolResult {
+/** A client tool handler the integrator supplies (ChatKit's `onClientTool` shape). */
+export type ClientToolHandler = (call: { name: string; params: Record<string, unknown> }) => ToolResult | Promise<ToolResult>;
+
+/**
+ * Runs a client tool: the element's own, else the integrator's `other` handler. The element's
+ * own always answer a plain JSON object (never undefined, never throw).
+ */
+export function runClientTool(host: BridgeHost, name: string, params: unknown, other?: ClientToolHandler): ToolResult | Promise<ToolResult> {
   switch (name) {
-    case 'get_chart_context':
+    case CLIENT_TOOLS.getChartContext:
       return host.validContext() ?? { error: 'no chart context on this page' };
-    case 'apply_chart_command':
+    case CLIENT_TOOLS.applyChartCommand:
       return applyCommand(host, params);
     default:
-      return { error: `unknown client tool ${name}` };
+      return other ? other({ name, params: params as Record<string, unknown> }) : { error: `unknown client tool ${name}` };
   }
 }

@@ -3,20 +3,24 @@
  */
 import { LitElement, css, html } from 'lit';
 import { parseChartContext, type ChartContext, type ChartContextInput } from './contract/index.js';
-import { ChatKitRenderer } from './chatkit/chatkit-renderer.js';
-import { DEFAULT_CHATKIT_SRC, loadChatKit } from './chatkit/loader.js';
-import { fire, type RendererKind } from './events.js';
+import type { PropertyDeclaration } from 'lit';
+import type { ChatKitFailure } from './chatkit/chatkit-renderer.js';
+import { fire, type ChartChatErrorCode, type RendererKind } from './events.js';
+import { DEFAULT_CHATKIT_SRC, type ChartChatOptions } from './options.js';
 import { createTransport } from './protocol/transport.js';
-import type { ChartChatPrompt, Renderer, RendererHost } from './renderer.js';
+import type { Renderer, RendererHost } from './renderer.js';
 
-const OPTION_KEYS = ['apiUrl', 'domainKey', 'theme', 'locale', 'placeholder', 'greeting', 'prompts'] as const;
+/** Every option, and nothing else, in the properties table (checked by the compiler). */
+type OptionsTable = { [K in keyof ChartChatOptions]-?: PropertyDeclaration } & Record<`_${string}`, PropertyDeclaration>;
 
 /**
  * An AI chat about the host page's chart. It sends the chart's context with every message and
  * turns the AI's drawing instructions into validated `chart-command` events.
  *
  * Renders OpenAI ChatKit (`renderer="chatkit"`), its own small UI (`renderer="lite"`: offline,
- * strict CSP) or ChatKit with the lite UI as fallback (`renderer="auto"`, the default).
+ * strict CSP) or ChatKit with the lite UI as fallback (`renderer="auto"`, the default): `auto`
+ * uses the lite UI when ChatKit cannot load, is not ready within `chatkitTimeout`, fails while it
+ * starts, or has no domain key off localhost (ChatKit refuses to load there without one).
  *
  * `chartContext` has replace-the-object semantics: set a new object whenever the chart changes.
  * Mutating the current object in place is not seen. Invalid context is not sent; a
@@ -26,18 +30,19 @@ const OPTION_KEYS = ['apiUrl', 'domainKey', 'theme', 'locale', 'placeholder', 'g
  *
  * @attr api-url - ChatKit custom-backend endpoint. Default `/api/chatkit`.
  * @attr session-url - When set, `POST`ed for a short-lived `{token, expires_at}`; the token is sent as `Authorization: Bearer`.
- * @attr domain-key - ChatKit domain key (platform.openai.com domain allowlist). Default `local-dev` (enough on localhost).
+ * @attr domain-key - ChatKit domain key (`domain_pk_…`, platform.openai.com domain allowlist). Needed off localhost; on localhost ChatKit's placeholder is used.
  * @attr renderer - `auto` (default), `chatkit` or `lite`.
- * @attr chatkit-src - URL of ChatKit's script. Default OpenAI's CDN.
+ * @attr chatkit-src - URL of ChatKit's script. Default OpenAI's CDN. Changing it remounts.
+ * @attr chatkit-timeout - How long ChatKit may take to load and become ready, in ms (default 8000).
  * @attr theme - `light` (default) or `dark`.
  * @attr placeholder - Composer placeholder text.
  * @attr greeting - Greeting shown on a new thread.
- * @attr locale - UI locale for ChatKit (e.g. `en`, `de`).
+ * @attr locale - UI language (BCP 47, e.g. `de-AT`); default the page's `lang`.
  *
  * @fires {ChartCommandEvent} chart-command - A validated command for the chart (`detail`: the command). Cancelable: `preventDefault()` rejects it.
  * @fires {ChartCommandErrorEvent} chart-command-error - The AI sent an invalid command (`detail`: `{message, data}`); nothing to apply.
  * @fires {CustomEvent<{renderer}>} chart-chat-ready - The chat UI is ready (`detail.renderer`: `chatkit` | `lite`).
- * @fires {CustomEvent<{code, message, error?}>} chart-chat-error - Something failed: `chatkit_unavailable`, `lite_unavailable`, `invalid_context`, `session_failed`, `chatkit_error`, `request_failed`, `stream_error`.
+ * @fires {CustomEvent<{code, message, error?}>} chart-chat-error - Something failed: `chatkit_unavailable`, `domain_key_required`, `lite_unavailable`, `invalid_context`, `session_failed`, `chatkit_error`, `request_failed`, `stream_error`.
  * @fires {CustomEvent<{name, data}>} chart-chat-effect - A client effect other than `chart_command`.
  * @fires {CustomEvent<null>} chart-chat-response-start - The assistant started answering.
  * @fires {CustomEvent<null>} chart-chat-response-end - The assistant finished (or was stopped).
@@ -81,10 +86,14 @@ export class ChartChat extends LitElement implements RendererHost {
     :host{display:block;height:32rem;position:relative}
     :host([hidden]){display:none}
     openai-chatkit{display:block;height:100%;width:100%}
-    [part=status]{padding:1rem;font:inherit;opacity:.7}
+    [part=status]{position:absolute;inset:0;padding:1rem;font:inherit;opacity:.7}
   `;
 
-  static override properties = {
+  /**
+   * The options table: which option is an attribute (and under which name), which reflects.
+   * Types and docs live in `ChartChatOptions`; the element's fields are that interface.
+   */
+  static override properties: OptionsTable = {
     chartContext: { attribute: false },
     prompts: { attribute: false },
     apiUrl: { attribute: 'api-url' },
@@ -92,41 +101,20 @@ export class ChartChat extends LitElement implements RendererHost {
     domainKey: { attribute: 'domain-key' },
     renderer: {},
     chatkitSrc: { attribute: 'chatkit-src' },
+    chatkitTimeout: { attribute: 'chatkit-timeout', type: Number },
     theme: { reflect: true },
     placeholder: {},
     greeting: {},
     locale: {},
+    chatkitOptions: { attribute: false },
+    strings: { attribute: false },
     _active: { state: true },
     _status: { state: true },
   };
 
-  /** The chart's current state. Replace the object to update it (in-place mutation is not seen). */
-  declare chartContext: ChartContextInput | undefined;
-  /** Starter prompts for an empty thread: strings, or `{label, prompt}`. */
-  declare prompts: ChartChatPrompt[];
-  /** ChatKit custom-backend endpoint. */
-  declare apiUrl: string;
-  /** Session endpoint; when set, requests carry `Authorization: Bearer <token>`. */
-  declare sessionUrl: string | undefined;
-  /** ChatKit domain key. */
-  declare domainKey: string | undefined;
-  /** Which UI to use: `auto` tries ChatKit and falls back to `lite`. */
-  declare renderer: 'auto' | 'chatkit' | 'lite';
-  /** URL of ChatKit's script. */
-  declare chatkitSrc: string;
-  /** Colour scheme. */
-  declare theme: 'light' | 'dark';
-  /** Composer placeholder. */
-  declare placeholder: string | undefined;
-  /** Greeting on an empty thread. */
-  declare greeting: string | undefined;
-  /** ChatKit UI locale. */
-  declare locale: string | undefined;
   declare private _active: RendererKind | undefined;
   declare private _status: string;
 
-  /** How long ChatKit may take to load (ms) before `auto` falls back to the lite renderer. */
-  chatkitTimeout = 4000;
   /** The protocol fetch both renderers use (identity headers, chart context, session). @internal */
   readonly transport = createTransport(this);
 
@@ -142,6 +130,7 @@ export class ChartChat extends LitElement implements RendererHost {
     this.apiUrl = '/api/chatkit';
     this.renderer = 'auto';
     this.chatkitSrc = DEFAULT_CHATKIT_SRC;
+    this.chatkitTimeout = 8000;
     this.theme = 'light';
     this._status = 'Loading chat…';
   }
@@ -162,7 +151,7 @@ export class ChartChat extends LitElement implements RendererHost {
    * answer is still streaming. ChatKit: settles as ChatKit's `sendUserMessage` does.
    */
   async sendMessage(text: string): Promise<void> {
-    const renderer = this.#renderer ?? (await new Promise<Renderer>((r) => this.#waiters.push(r)));
+    const renderer = this._active ? this.#renderer! : await new Promise<Renderer>((r) => this.#waiters.push(r));
     return renderer.sendMessage(text);
   }
 
@@ -192,25 +181,28 @@ export class ChartChat extends LitElement implements RendererHost {
   }
 
   /** @internal */
-  reportError(code: string, error: unknown) {
+  reportError(code: ChartChatErrorCode, error: unknown) {
     fire(this, 'chart-chat-error', { code, message: String((error as Error)?.message ?? error), error });
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>) {
     if (changed.has('chartContext')) this.validContext();
-    if (changed.has('renderer')) void this.#mount();
+    // What decides the renderer: a change remounts (ChatKit cannot swap its script or key in place).
+    if (changed.has('renderer') || changed.has('chatkitSrc') || changed.has('domainKey')) void this.#mount();
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>) {
-    if (changed.has('_active') || OPTION_KEYS.some((k) => changed.has(k))) this.#renderer?.update();
+    // Context is read live at request time; any other option change is a new option set.
+    if ([...changed.keys()].some((k) => k !== 'chartContext' && !String(k).startsWith('_'))) this.#renderer?.update();
   }
 
   override render() {
-    return this.#renderer?.render() ?? html`<div part="status" role="status">${this._status}</div>`;
+    return [this.#renderer?.render(), this._active ? null : html`<div part="status" role="status">${this._status}</div>`];
   }
 
   async #mount() {
     const mount = ++this.#mounts;
+    const stale = () => mount !== this.#mounts;
     this.#renderer?.dispose();
     this.#renderer = this._active = undefined;
     this._status = 'Loading chat…';
@@ -218,11 +210,20 @@ export class ChartChat extends LitElement implements RendererHost {
     let renderer: Renderer | undefined;
     if (mode !== 'lite') {
       try {
-        await loadChatKit(this.chatkitSrc || DEFAULT_CHATKIT_SRC, this.chatkitTimeout);
-        renderer = new ChatKitRenderer(this);
+        // ChatKit's glue is its own chunk too: pages on the lite UI never download it.
+        const { startChatKit } = await import('./chatkit/chatkit-renderer.js');
+        renderer = await startChatKit(this, (shown) => {
+          if (stale()) return false;
+          this.#renderer = shown; // rendered while it starts (invisible), so that its frame loads
+          this.requestUpdate();
+          return true;
+        });
       } catch (error) {
-        if (mount !== this.#mounts) return;
-        this.reportError('chatkit_unavailable', error);
+        if (stale()) return;
+        // The callback may have set it (TypeScript's narrowing cannot see that).
+        (this.#renderer as Renderer | undefined)?.dispose();
+        this.#renderer = undefined;
+        this.reportError((error as ChatKitFailure).code ?? 'chatkit_unavailable', error);
         if (mode === 'chatkit') return this.#failed();
       }
     }
@@ -230,13 +231,14 @@ export class ChartChat extends LitElement implements RendererHost {
       // The lite renderer is its own chunk: pages that use ChatKit never download it.
       renderer ??= new (await import('./lite/lite-renderer.js')).LiteRenderer(this);
     } catch (error) {
-      if (mount !== this.#mounts) return;
+      if (stale()) return;
       this.reportError('lite_unavailable', error);
       return this.#failed();
     }
-    if (mount !== this.#mounts) return renderer.dispose();
+    if (stale()) return renderer.dispose();
     this.#renderer = renderer;
     this._active = renderer.kind;
+    fire(this, 'chart-chat-ready', { renderer: renderer.kind });
     for (const waiter of this.#waiters.splice(0)) waiter(renderer);
   }
 
@@ -244,6 +246,9 @@ export class ChartChat extends LitElement implements RendererHost {
     this._status = 'The chat could not be loaded.';
   }
 }
+
+/** The element's fields are its options (declaration merging; see `static properties`). */
+export interface ChartChat extends ChartChatOptions {}
 
 declare global {
   interface HTMLElementTagNameMap {

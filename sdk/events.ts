@@ -34,13 +34,30 @@ export class ChartCommandErrorEvent extends CustomEvent<ChartCommandErrorDetail>
 }
 
 /**
- * Error codes of `chart-chat-error`: `chatkit_unavailable` (the ChatKit script did not load; under
- * `auto` the lite renderer takes over), `lite_unavailable` (the lite renderer's chunk failed to load), `invalid_context` (the `chartContext` failed validation and
- * is not sent), `session_failed` (the `session-url` request failed), `chatkit_error` (ChatKit reported
- * an error), `request_failed` / `stream_error` (lite renderer: HTTP or stream error).
+ * Error codes of `chart-chat-error`:
+ * - `chatkit_unavailable`: ChatKit did not load, was not ready within `chatkitTimeout`, or failed
+ *   while it started (a `chatkit.error` such as a refused domain key, or its frame went away);
+ *   under `auto` the lite renderer takes over.
+ * - `domain_key_required`: off localhost ChatKit needs a `domain-key` (`domain_pk_…`); under
+ *   `auto` the lite renderer takes over, with `renderer="chatkit"` the chat stays unloaded.
+ * - `lite_unavailable`: the lite renderer's chunk failed to load.
+ * - `invalid_context`: the `chartContext` failed validation and is not sent.
+ * - `session_failed`: the `session-url` request failed.
+ * - `chatkit_error`: ChatKit reported an error once running.
+ * - `request_failed` / `stream_error`: lite renderer, an HTTP or stream error.
  */
+export type ChartChatErrorCode =
+  | 'chatkit_unavailable'
+  | 'domain_key_required'
+  | 'lite_unavailable'
+  | 'invalid_context'
+  | 'session_failed'
+  | 'chatkit_error'
+  | 'request_failed'
+  | 'stream_error';
+
 export interface ChartChatErrorDetail {
-  code: string;
+  code: ChartChatErrorCode;
   message: string;
   error?: unknown;
 }

@@ -5,7 +5,17 @@
 import './define.js';
 
 export { ChartChat } from './chart-chat.js';
-export * from './events.js';
+export { ChartCommandEvent, ChartCommandErrorEvent } from './events.js';
+export type {
+  ChartChatEffectDetail,
+  ChartChatErrorCode,
+  ChartChatErrorDetail,
+  ChartChatEventMap,
+  ChartChatReadyDetail,
+  ChartChatThreadChangeDetail,
+  ChartCommandErrorDetail,
+  RendererKind,
+} from './events.js';
 export * from './contract/index.js';
-export type { ChartChatPrompt } from './renderer.js';
-export { DEFAULT_CHATKIT_SRC } from './chatkit/loader.js';
+export type { ChartChatOptions, ChartChatPrompt, ChatKitPassThrough, LiteStrings, RendererMode } from './options.js';
+export { DEFAULT_CHATKIT_SRC } from './options.js';

@@ -1,25 +1,18 @@
 /** The contract between `<chart-chat>` and the UI it hosts (ChatKit or the lite renderer). */
 import type { TemplateResult, ReactiveControllerHost } from 'lit';
 import type { BridgeHost } from './bridge.js';
-import type { RendererKind } from './events.js';
+import type { ChartChatErrorCode, RendererKind } from './events.js';
+import type { ChartChatOptions, ChartChatPrompt } from './options.js';
 
-/** A starter prompt: a string, or a label shown for a longer prompt that is sent. */
-export type ChartChatPrompt = string | { label: string; prompt: string };
+export type { ChartChatPrompt };
 
-/** What a renderer may read from the element. */
-export interface RendererHost extends BridgeHost, ReactiveControllerHost {
-  readonly apiUrl: string;
-  readonly domainKey?: string | undefined;
-  readonly theme?: 'light' | 'dark' | undefined;
-  readonly locale?: string | undefined;
-  readonly placeholder?: string | undefined;
-  readonly greeting?: string | undefined;
-  readonly prompts: ChartChatPrompt[];
+/** What a renderer may read from the element: its options, and a few services. */
+export interface RendererHost extends Readonly<ChartChatOptions>, BridgeHost, ReactiveControllerHost {
   /** The protocol fetch: identity headers, chart context, session renewal. */
   readonly transport: typeof fetch;
   readonly renderRoot: HTMLElement | DocumentFragment;
   /** Dispatches `chart-chat-error` with `code` and the error's message. */
-  reportError(code: string, error: unknown): void;
+  reportError(code: ChartChatErrorCode, error: unknown): void;
 }
 
 export interface Renderer {

@@ -13,6 +13,8 @@ import { ChatKitServer } from './chatkit/server.js';
 import type { Responder } from './chatkit/responder.js';
 import { chartActionRoute } from './chart-action/chart-action-route.js';
 import { chatPaths, userEndpoints } from './chat-paths.js';
+import { CLIENT_ID_HEADER } from '../sdk/contract/index.js';
+import { clientIdOf, deviceUser } from './security/auth.js';
 import { securityLayer, type SecurityOptions } from './security/layer.js';
 import { createTokenSigner } from './security/token.js';
 import { sessionRouter, type SessionOptions } from './session/session-route.js';
@@ -57,13 +59,12 @@ export interface AppOptions extends SecurityOptions {
   log?: (message: string, error: unknown) => void;
 }
 
-export const CLIENT_ID_HEADER = 'X-Chart-Chat-Client';
-const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
+export { CLIENT_ID_HEADER };
 
 /** The default `resolveUser`: the element's anonymous per-client id, validated, else "anonymous". */
 export function anonymousClientUser(c: Context): string {
-  const id = c.req.header(CLIENT_ID_HEADER);
-  return id && CLIENT_ID.test(id) ? `client:${id}` : 'anonymous';
+  const id = clientIdOf(c);
+  return id === undefined ? 'anonymous' : deviceUser(id);
 }
 
 /**

@@ -8,76 +8,14 @@ import type { ChatKitRenderer } from './chatkit-renderer.js';
 import { parseChartContext } from '../contract/index.js';
 import type { ChartCommandErrorEvent, ChartCommandEvent } from '../events.js';
 import { CONTEXT, record, seenRequests } from '../test-support/helpers.js';
+import { answerOf, StandInChatKit, type StandInOptions } from '../test-support/stand-in-chatkit.js';
 import '../define.js';
 
-type Options = ChatKitOptions & { api: CustomApiConfig };
-type WireEvent = { type: string; [key: string]: any };
+type Options = StandInOptions;
 
-class StandInChatKit extends HTMLElement {
-  calls: Options[] = [];
-  sent: unknown[] = [];
-  threadIds: (string | null)[] = [];
-  focused = 0;
-
-  setOptions(options: Options) {
-    this.calls.push(options);
-  }
-  get options(): Options {
-    return this.calls.at(-1)!;
-  }
-  async sendUserMessage(message: unknown) {
-    this.sent.push(message);
-  }
-  async setThreadId(threadId: string | null) {
-    this.threadIds.push(threadId);
-  }
-  async focusComposer() {
-    this.focused++;
-  }
-
-  /** One protocol request through the element's api.fetch, the way ChatKit sends it. */
-  async request(body: object): Promise<WireEvent[]> {
-    const { api } = this.options;
-    const res = await api.fetch!(api.url, {
-      method: 'POST',
-      headers: new Headers({ 'Content-Type': 'application/json', 'Accept-Language': 'en', 'X-Caller': 'kept' }),
-      body: JSON.stringify(body),
-    });
-    expect(res.status, await res.clone().text()).to.equal(200);
-    return (await res.text())
-      .split('\n\n')
-      .filter(Boolean)
-      .map((frame) => JSON.parse(frame.slice('data: '.length)));
-  }
-
-  /** A user turn as ChatKit runs it: stream, show effects, run a pending client tool, post its output. */
-  async converse(text: string): Promise<WireEvent[]> {
-    const input = { content: [{ type: 'input_text', text }], attachments: [], inference_options: {} };
-    let events = await this.request({ type: 'threads.create', params: { input }, metadata: { from: 'chatkit' } });
-    const all = [...events];
-    const threadId = all.find((e) => e.type === 'thread.created')!.thread.id;
-    for (;;) {
-      for (const e of events.filter((e) => e.type === 'client_effect')) {
-        this.dispatchEvent(new CustomEvent('chatkit.effect', { detail: { name: e.name, data: e.data } }));
-      }
-      const call = events.find((e) => e.type === 'thread.item.done' && e.item.type === 'client_tool_call' && e.item.status === 'pending');
-      if (!call) return all;
-      const result = await this.options.onClientTool!({ name: call.item.name, params: call.item.arguments });
-      events = await this.request({ type: 'threads.add_client_tool_output', params: { thread_id: threadId, result } });
-      all.push(...events);
-    }
-  }
-
-  effect(name: string, data?: unknown) {
-    this.dispatchEvent(new CustomEvent('chatkit.effect', { detail: { name, data } }));
-  }
-}
-customElements.define('openai-chatkit', StandInChatKit);
-
-const answerOf = (events: WireEvent[]) =>
-  events.filter((e) => e.type === 'thread.item.done' && e.item.type === 'assistant_message').map((e) => e.item.content[0].text);
-
-async function chatkitChat(template = html`<chart-chat renderer="chatkit" .chartContext=${CONTEXT}></chart-chat>`) {
+/** Short enough that the grace window (min(3 s, timeout / 2)) does not slow every test down. */
+const TIMEOUT = 400;
+async function chatkitChat(template = html`<chart-chat renderer="chatkit" .chatkitTimeout=${TIMEOUT} .chartContext=${CONTEXT}></chart-chat>`) {
   const el = await fixture<ChartChat>(template);
   await waitUntil(() => el.activeRenderer === 'chatkit', 'ChatKit renderer did not mount', { timeout: 5000 });
   const chatkit = el.shadowRoot!.querySelector('openai-chatkit') as unknown as StandInChatKit;
@@ -103,6 +41,7 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
   it('passes a complete options object, again on every option change', async () => {
     const { el, chatkit } = await chatkitChat(html`<chart-chat
       renderer="chatkit"
+      .chatkitTimeout=${TIMEOUT}
       api-url="/api/chatkit"
       domain-key="domain_pk_test"
       theme="dark"
@@ -112,10 +51,9 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
       .prompts=${['Support?', { label: 'Trend', prompt: 'What is the trend?' }]}
     ></chart-chat>`);
     const first = chatkit.options;
-    // Compile-time check: what the renderer builds is ChatKit's own option type (the locale is
-    // the host's string, passed through; ChatKit falls back to English for ones it lacks).
+    // Compile-time check: what the renderer builds is ChatKit's own option type.
     type Built = ReturnType<ChatKitRenderer['options']>;
-    const typed: (built: Built) => Omit<ChatKitOptions, 'locale'> = (built) => built;
+    const typed: (built: Built) => ChatKitOptions = (built) => built;
     void typed;
     expect(first.api).to.include({ url: '/api/chatkit', domainKey: 'domain_pk_test' });
     expect(first).to.deep.include({
@@ -135,19 +73,38 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
     el.greeting = 'Servus';
     await el.updateComplete;
     el.theme = 'light';
-    el.setAttribute('domain-key', 'domain_pk_other');
+    el.locale = 'pt-BR';
     await el.updateComplete;
     expect(chatkit.calls.length).to.be.within(2, 3);
     for (const call of chatkit.calls) expectComplete(call);
     expect(chatkit.options.startScreen!.greeting).to.equal('Servus');
-    expect(chatkit.options).to.deep.include({ theme: 'light', locale: 'de', composer: { placeholder: 'Frag mich' } });
-    expect(chatkit.options.api.domainKey).to.equal('domain_pk_other');
+    expect(chatkit.options).to.deep.include({ theme: 'light', locale: 'pt-BR', composer: { placeholder: 'Frag mich' } });
 
     // Context changes need no setOptions: the fetch reads the live context.
     const before = chatkit.calls.length;
     el.chartContext = { symbol: 'AAPL', timeframe: '1h' };
     await el.updateComplete;
     expect(chatkit.calls).to.have.length(before);
+  });
+
+  it('remounts on a new chatkit-src or domain-key, and the old ChatKit is disposed for good', async () => {
+    const { el, chatkit: first } = await chatkitChat();
+    const current = () => el.shadowRoot!.querySelector('openai-chatkit') as unknown as StandInChatKit | null;
+    el.chatkitSrc = '/another/chatkit.js'; // <openai-chatkit> is defined already: nothing to fetch
+    await waitUntil(() => current() && current() !== first && el.activeRenderer === 'chatkit', 'no remount on chatkit-src');
+    expect(first.isConnected).to.equal(false);
+    // The disposed one is deaf: its late events reach nobody.
+    const effects = record(el, 'chart-chat-effect', 'chart-chat-thread-change', 'chart-chat-error');
+    first.effect('highlight', {});
+    first.dispatchEvent(new CustomEvent('chatkit.thread.change', { detail: { threadId: 'old' } }));
+    first.dispatchEvent(new CustomEvent('chatkit.error', { detail: { error: new Error('late') } }));
+    expect(effects).to.have.length(0);
+
+    const second = current()!;
+    el.domainKey = 'domain_pk_rotated';
+    await waitUntil(() => current() && current() !== second && el.activeRenderer === 'chatkit', 'no remount on domain-key');
+    expect(current()!.options.api.domainKey).to.equal('domain_pk_rotated');
+    expect(second.isConnected).to.equal(false);
   });
 
   it('uses a non-empty dev domain key when domain-key is not set', async () => {
@@ -280,15 +237,13 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
 
   it("re-dispatches ChatKit's events and tracks the thread id", async () => {
     const { el, chatkit } = await chatkitChat();
-    const events = record<CustomEvent>(el, 'chart-chat-ready', 'chart-chat-error', 'chart-chat-response-start', 'chart-chat-response-end', 'chart-chat-thread-change');
+    const events = record<CustomEvent>(el, 'chart-chat-error', 'chart-chat-response-start', 'chart-chat-response-end', 'chart-chat-thread-change');
     const boom = new Error('boom');
-    chatkit.dispatchEvent(new CustomEvent('chatkit.ready'));
     chatkit.dispatchEvent(new CustomEvent('chatkit.response.start'));
     chatkit.dispatchEvent(new CustomEvent('chatkit.thread.change', { detail: { threadId: 'thr_1234' } }));
     chatkit.dispatchEvent(new CustomEvent('chatkit.response.end'));
     chatkit.dispatchEvent(new CustomEvent('chatkit.error', { detail: { error: boom } }));
     expect(events.map((e) => [e.type, e.detail])).to.deep.equal([
-      ['chart-chat-ready', { renderer: 'chatkit' }],
       ['chart-chat-response-start', null],
       ['chart-chat-thread-change', { threadId: 'thr_1234' }],
       ['chart-chat-response-end', null],

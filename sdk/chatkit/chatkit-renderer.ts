@@ -2,35 +2,78 @@
  * The ChatKit renderer: hosts `<openai-chatkit>`, hands it a complete options object on every
  * change (ChatKit replaces options, it never merges) and turns its DOM events into ours.
  * Callbacks are stable and read the element's live state, so context changes need no setOptions.
+ *
+ * `chatkit.ready` only means the frame loaded (a refused domain key fires it too, then a
+ * `chatkit.error`, then removes the frame), so `startChatKit` waits through a grace window before
+ * the element trusts ChatKit. This module is a lazy chunk: pages on the lite UI never load it.
  */
+import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
 import { handleEffect, runClientTool } from '../bridge.js';
 import { fire } from '../events.js';
+import type { ChartChatErrorCode } from '../events.js';
+import { DEFAULT_CHATKIT_SRC } from '../options.js';
 import { promptParts, type Renderer, type RendererHost } from '../renderer.js';
+import { loadChatKit } from './loader.js';
+import { chatkitLocale } from './locale.js';
 
-/** The part of ChatKit's element API we use (full types: `@openai/chatkit`). */
-export interface ChatKitElement extends HTMLElement {
-  setOptions(options: object): void;
-  sendUserMessage(message: { text: string; newThread?: boolean }): Promise<void>;
-  setThreadId(threadId: string | null): Promise<void>;
-  focusComposer(): Promise<void>;
-}
-
-/** Used when `domain-key` is unset: ChatKit skips domain verification on localhost but needs a non-empty key. */
+/** ChatKit's own placeholder for localhost, where it skips domain verification. Never sent elsewhere. */
 export const DEV_DOMAIN_KEY = 'local-dev';
+
+const isLocalhost = (host = location.hostname) =>
+  host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]';
+
+/**
+ * The key to hand ChatKit: on localhost the integrator's key or a placeholder; elsewhere only a
+ * real `domain_pk_…` key. `undefined`: ChatKit cannot run on this page.
+ */
+export const domainKeyFor = (key: string | undefined): string | undefined =>
+  isLocalhost() ? key || DEV_DOMAIN_KEY : key?.startsWith('domain_pk_') ? key : undefined;
+
+/** Why ChatKit cannot run: an Error with the `chart-chat-error` code to report. */
+export type ChatKitFailure = Error & { code?: ChartChatErrorCode };
+
+/**
+ * Loads ChatKit and starts it for `host`. Without a usable domain key it refuses at once
+ * (`domain_key_required`); otherwise the script must define `<openai-chatkit>` and ChatKit must be
+ * ready within `chatkitTimeout`, then stay healthy through a grace window (min(3 s, timeout / 2)).
+ * `show` puts the still invisible renderer in the page (false: no longer wanted). Rejects with a
+ * {@link ChatKitFailure}; the caller disposes a shown renderer that failed.
+ */
+export async function startChatKit(host: RendererHost, show: (renderer: ChatKitRenderer) => boolean): Promise<ChatKitRenderer> {
+  if (!domainKeyFor(host.domainKey)) {
+    throw Object.assign(Error(`ChatKit needs a domain-key (domain_pk_…) on ${location.hostname}`), { code: 'domain_key_required' as const });
+  }
+  const timeout = host.chatkitTimeout;
+  const started = Date.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    loadChatKit(host.chatkitSrc || DEFAULT_CHATKIT_SRC),
+    new Promise((_, reject) => (timer = setTimeout(reject, timeout, Error(`<openai-chatkit> was not defined within ${timeout} ms`)))),
+  ]).finally(() => clearTimeout(timer));
+  const renderer = new ChatKitRenderer(host);
+  renderer.update(); // options first: ChatKit loads its frame once it has them and is in the page
+  if (!show(renderer)) {
+    renderer.dispose();
+    throw Error('superseded');
+  }
+  await renderer.start(timeout - (Date.now() - started), Math.min(3000, timeout / 2));
+  return renderer;
+}
 
 export class ChatKitRenderer implements Renderer {
   readonly kind = 'chatkit';
   threadId: string | null = null;
-  readonly element = document.createElement('openai-chatkit') as unknown as ChatKitElement;
+  readonly element = document.createElement('openai-chatkit') as OpenAIChatKit;
+  /** Ends every listener, observer and timer of this renderer. */
+  readonly #life = new AbortController();
 
   constructor(private readonly host: RendererHost) {
     const on = <D>(type: string, listener: (detail: D) => void) =>
-      this.element.addEventListener(type, (e) => listener((e as CustomEvent<D>).detail));
+      this.element.addEventListener(type, (e) => listener((e as CustomEvent<D>).detail), { signal: this.#life.signal });
     this.element.setAttribute('part', 'chatkit');
     on<{ name?: unknown; data?: unknown }>('chatkit.effect', (d) => {
       if (typeof d?.name === 'string') handleEffect(host, d.name, d.data);
     });
-    on('chatkit.ready', () => fire(host, 'chart-chat-ready', { renderer: 'chatkit' }));
     on<{ error?: unknown } | undefined>('chatkit.error', (d) => host.reportError('chatkit_error', d?.error));
     on('chatkit.response.start', () => fire(host, 'chart-chat-response-start', null));
     on('chatkit.response.end', () => fire(host, 'chart-chat-response-end', null));
@@ -40,17 +83,59 @@ export class ChatKitRenderer implements Renderer {
     });
   }
 
-  /** The whole option set, rebuilt from the element's current state. */
-  options() {
+  /**
+   * Resolves once ChatKit is ready within `timeout` ms and then stays healthy for `grace` ms
+   * (no `chatkit.error`, its frame still there); rejects otherwise. ChatKit stays invisible meanwhile.
+   */
+  start(timeout: number, grace: number): Promise<void> {
+    const el = this.element;
+    const { signal } = this.#life;
+    el.style.opacity = '0';
+    return new Promise((resolve, reject) => {
+      const settle = (error?: unknown) => {
+        clearTimeout(timer);
+        el.removeEventListener('chatkit.error', failed);
+        observer.disconnect();
+        el.style.opacity = '';
+        error ? reject(error) : resolve();
+      };
+      const failed = (e: Event) => settle((e as CustomEvent<{ error?: unknown } | undefined>).detail?.error ?? Error('ChatKit failed'));
+      const observer = new MutationObserver(() => frame?.isConnected || settle(Error('ChatKit removed its frame')));
+      let frame: Element | null | undefined;
+      let timer = setTimeout(settle, timeout, Error(`ChatKit was not ready within ${timeout} ms`));
+      signal.addEventListener('abort', () => settle());
+      el.addEventListener('chatkit.error', failed);
+      el.addEventListener(
+        'chatkit.ready',
+        () => {
+          clearTimeout(timer);
+          timer = setTimeout(settle, grace);
+          frame = el.shadowRoot?.querySelector('iframe');
+          if (frame) observer.observe(el.shadowRoot!, { childList: true, subtree: true });
+        },
+        { once: true, signal },
+      );
+    });
+  }
+
+  /** The whole option set: the integrator's `chatkitOptions` under what the element owns. */
+  options(): ChatKitOptions {
     const h = this.host;
-    const prompts = h.prompts.map(promptParts);
+    const x = h.chatkitOptions ?? {};
+    const locale = chatkitLocale(h.locale) ?? x.locale;
     return {
-      api: { url: h.apiUrl, domainKey: h.domainKey || DEV_DOMAIN_KEY, fetch: h.transport },
-      theme: h.theme ?? 'light',
-      ...(h.locale ? { locale: h.locale } : {}),
-      composer: h.placeholder ? { placeholder: h.placeholder } : {},
-      startScreen: { ...(h.greeting ? { greeting: h.greeting } : {}), prompts },
-      onClientTool: ({ name, params }: { name: string; params: unknown }) => runClientTool(h, name, params),
+      ...x, // widgets (and their onAction) pass through as given; the element's own actions compose here
+      api: { ...x.api, url: h.apiUrl, domainKey: domainKeyFor(h.domainKey)!, fetch: h.transport },
+      theme: typeof x.theme === 'object' ? { colorScheme: h.theme, ...x.theme } : h.theme,
+      ...(locale && { locale }),
+      composer: { ...x.composer, ...(!!h.placeholder && { placeholder: h.placeholder }) },
+      startScreen: {
+        prompts: [],
+        ...x.startScreen,
+        ...(!!h.greeting && { greeting: h.greeting }),
+        ...(h.prompts.length > 0 && { prompts: h.prompts.map(promptParts) }),
+      },
+      onClientTool: ({ name, params }) => runClientTool(h, name, params, x.onClientTool),
     };
   }
 
@@ -74,5 +159,9 @@ export class ChatKitRenderer implements Renderer {
     void this.element.focusComposer();
   }
 
-  dispose() {}
+  /** Stops listening and takes ChatKit out of the page (late events of a removed element are ignored). */
+  dispose() {
+    this.#life.abort();
+    this.element.remove();
+  }
 }

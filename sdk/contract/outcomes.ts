@@ -11,9 +11,10 @@
  */
 import * as v from 'valibot';
 import { Id, Rationale } from './primitives.js';
+import { CLIENT_TOOLS } from './wire.js';
 
 /** The ChatKit client tool that hands the page a batch of commands and gets their outcomes back. */
-export const APPLY_COMMANDS_TOOL = 'apply_chart_commands';
+export const APPLY_COMMANDS_TOOL = CLIENT_TOOLS.applyChartCommands;
 /** Request metadata key: outcomes the model has not heard yet. */
 export const OUTCOMES_METADATA = 'chart_outcomes';
 /** Request metadata key: `{apply, allow}` of the page (see {@link ChartClient}). */

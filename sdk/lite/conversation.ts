@@ -7,6 +7,7 @@ import { handleEffect, runClientTool } from '../bridge.js';
 import { fire } from '../events.js';
 import { ProtocolError, streamEvents, type ProtocolRequest, type StreamEvent, type StreamItem } from '../protocol/client.js';
 import type { RendererHost } from '../renderer.js';
+import type { LiteStrings } from './strings.js';
 
 export interface Message {
   id: string;
@@ -36,6 +37,7 @@ export class Conversation {
   constructor(
     private readonly host: RendererHost,
     private readonly changed: () => void,
+    private readonly strings: () => LiteStrings,
   ) {}
 
   /** Sends a user message: creates the thread first time, then continues it. Rejects while an answer streams. */
@@ -81,7 +83,7 @@ export class Conversation {
         for await (const event of streamEvents(this.host.transport, this.host.apiUrl, current, abort.signal)) {
           const tool = this.#apply(event);
           if (tool) {
-            const result = runClientTool(this.host, tool.name ?? '', tool.arguments ?? {});
+            const result = await runClientTool(this.host, tool.name ?? '', tool.arguments ?? {});
             next = { type: 'threads.add_client_tool_output', params: { thread_id: this.threadId, result } };
           }
           this.changed();
@@ -103,7 +105,7 @@ export class Conversation {
 
   #fail(error: unknown, request: ProtocolRequest) {
     const retryable = !(error instanceof ProtocolError) || error.retryable;
-    const message = error instanceof ProtocolError ? error.message : 'Could not reach the chat server.';
+    const message = error instanceof ProtocolError ? error.message : this.strings().unreachable;
     this.error = { message, ...(retryable ? { retry: () => void this.#run(request) } : {}) };
     fire(this.host, 'chart-chat-error', { code: 'request_failed', message, error });
   }
@@ -161,7 +163,7 @@ export class Conversation {
         handleEffect(this.host, event.name, event.data ?? {});
         break;
       case 'error': {
-        const message = event.message ?? 'Something went wrong. Please try again.';
+        const message = event.message ?? this.strings().failed;
         const userItem = this.#lastUser(false);
         this.error = { message };
         if (event.allow_retry) this.error.retry = () => this.#retry(userItem?.id);

@@ -3,23 +3,31 @@
  * under a strict CSP (no remote script, no inline HTML). Lives in its own chunk.
  */
 import { html, nothing, type ReactiveController } from 'lit';
-import { fire } from '../events.js';
 import { promptParts, type Renderer, type RendererHost } from '../renderer.js';
 import { Conversation, type Message } from './conversation.js';
 import { markdown } from './markdown.js';
 import { liteStyles } from './styles.js';
+import { languageOf, stringsFor, type LiteStrings } from './strings.js';
 
 export class LiteRenderer implements Renderer, ReactiveController {
   readonly kind = 'lite';
   readonly conversation: Conversation;
 
   constructor(private readonly host: RendererHost) {
-    this.conversation = new Conversation(host, () => host.requestUpdate());
+    this.conversation = new Conversation(host, () => host.requestUpdate(), () => this.strings);
     host.addController(this);
     const root = host.renderRoot as ShadowRoot;
     const sheet = liteStyles.styleSheet;
     if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    queueMicrotask(() => fire(host, 'chart-chat-ready', { renderer: 'lite' }));
+  }
+
+  /** The UI's words: `strings` over the table entry for the page's language. */
+  get strings(): LiteStrings {
+    return stringsFor(this.language, this.host.strings);
+  }
+
+  get language() {
+    return languageOf(this.host, this.host.locale);
   }
 
   get threadId() {
@@ -58,17 +66,18 @@ export class LiteRenderer implements Renderer, ReactiveController {
   render() {
     const c = this.conversation;
     const { greeting, placeholder, locale } = this.host;
+    const t = this.strings;
     const prompts = this.host.prompts.map(promptParts);
     return html`<div part="lite" class="lite" lang=${locale || nothing}>
       <div part="header" class="header">
-        <button part="new-thread-button" type="button" @click=${() => this.newThread()}>New thread</button>
+        <button part="new-thread-button" type="button" @click=${() => this.newThread()}>${t.newThread}</button>
       </div>
-      <div part="log" class="log" role="log" aria-label="Conversation">
+      <div part="log" class="log" role="log" aria-label=${t.conversation}>
         ${c.messages.length
           ? c.messages.map(renderMessage)
           : html`${greeting ? html`<p part="greeting" class="greeting">${greeting}</p>` : nothing}
             ${prompts.length
-              ? html`<ul part="prompts" class="prompts" aria-label="Suggested prompts">
+              ? html`<ul part="prompts" class="prompts" aria-label=${t.suggestions}>
                   ${prompts.map(
                     (p) => html`<li><button part="prompt" type="button" @click=${() => void this.sendMessage(p.prompt)}>${p.label}</button></li>`,
                   )}
@@ -79,7 +88,7 @@ export class LiteRenderer implements Renderer, ReactiveController {
         ${c.error
           ? html`<div part="error" class="error" role="alert">
               <span>${c.error.message}</span>
-              ${c.error.retry ? html`<button part="retry-button" type="button" @click=${c.error.retry}>Retry</button>` : nothing}
+              ${c.error.retry ? html`<button part="retry-button" type="button" @click=${c.error.retry}>${t.retry}</button>` : nothing}
             </div>`
           : nothing}
       </div>
@@ -87,13 +96,13 @@ export class LiteRenderer implements Renderer, ReactiveController {
         <textarea
           part="input"
           rows="2"
-          aria-label="Message"
-          placeholder=${placeholder ?? 'Ask about the chart…'}
+          aria-label=${t.message}
+          placeholder=${placeholder ?? t.placeholder}
           @keydown=${this.#keydown}
         ></textarea>
         ${c.busy && c.allowCancel
-          ? html`<button part="stop-button" type="button" @click=${() => c.stop()}>Stop</button>`
-          : html`<button part="send-button" class="primary" type="submit" ?disabled=${c.busy}>Send</button>`}
+          ? html`<button part="stop-button" type="button" @click=${() => c.stop()}>${t.stop}</button>`
+          : html`<button part="send-button" class="primary" type="submit" ?disabled=${c.busy}>${t.send}</button>`}
       </form>
     </div>`;
   }

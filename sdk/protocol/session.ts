@@ -4,9 +4,9 @@
  * minted by the server (`POST session-url` -> `{token, expires_at}`), refreshed before it expires.
  */
 import * as v from 'valibot';
+import { CLIENT_ID_HEADER } from '../contract/wire.js';
 
 export const CLIENT_ID_KEY = 'chart-chat:client-id';
-export const CLIENT_HEADER = 'X-Chart-Chat-Client';
 
 let memoryId: string | undefined;
 
@@ -39,7 +39,7 @@ export function sessionTokens(url: string): (renew?: boolean) => Promise<string>
     const res = await fetch(url, {
       method: 'POST',
       // The old token (if any) lets the server keep the same identity across a refresh.
-      headers: { 'Content-Type': 'application/json', [CLIENT_HEADER]: clientId(), ...(token && { Authorization: `Bearer ${token}` }) },
+      headers: { 'Content-Type': 'application/json', [CLIENT_ID_HEADER]: clientId(), ...(token && { Authorization: `Bearer ${token}` }) },
       body: '{}',
     });
     if (!res.ok) throw Error(`session request failed with HTTP ${res.status}`);

@@ -5,7 +5,8 @@
  * session token once when the server answers 401.
  */
 import type { ChartContext } from '../contract/index.js';
-import { CLIENT_HEADER, clientId, sessionTokens } from './session.js';
+import { CLIENT_ID_HEADER } from '../contract/wire.js';
+import { clientId, sessionTokens } from './session.js';
 
 export interface TransportHost {
   /** `session-url`; when empty, no Authorization header is sent. */
@@ -24,7 +25,7 @@ export function createTransport(host: TransportHost): typeof fetch {
     const body = withContext(init.body, host.validContext());
     const send = async (renew?: boolean) => {
       const headers = new Headers(init.headers);
-      headers.set(CLIENT_HEADER, clientId());
+      headers.set(CLIENT_ID_HEADER, clientId());
       if (url) headers.set('Authorization', `Bearer ${await session!.token(renew).catch((e: unknown) => {
         host.reportError('session_failed', e);
         throw e;

@@ -3,6 +3,7 @@
  * wants per response turn: the thread, how many chart commands and tool calls went out, and
  * the error code if the turn failed.
  */
+import { CHART_COMMAND_EFFECT } from '../../sdk/contract/index.js';
 
 export interface TurnStats {
   threadId?: string;
@@ -72,7 +73,7 @@ export class StreamObserver {
         break;
       }
       case 'client_effect':
-        if (event['name'] === 'chart_command') {
+        if (event['name'] === CHART_COMMAND_EFFECT) {
           this.stats.chartCommands++;
           this.stats.commands?.push(event['data']);
         }

@@ -12,7 +12,7 @@
  * The first message of a thread sets its title (first 40 characters).
  */
 import { CustomStreamError } from '../chatkit/errors.js';
-import { sleep, streamAssistantMessage, userText, wordChunks } from './kit/index.js';
+import { CHART_COMMAND_EFFECT, sleep, streamAssistantMessage, userText, wordChunks } from './kit/index.js';
 import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
 import type { Responder, ResponderContext } from '../chatkit/responder.js';
 
@@ -34,7 +34,7 @@ export class EchoResponder implements Responder {
       case '/effect': {
         const data = parseJson(args, '/effect <json>');
         yield* streamAssistantMessage(thread, ctx, ['ok']);
-        yield { type: 'client_effect', name: 'chart_command', data: data as Record<string, unknown> };
+        yield { type: 'client_effect', name: CHART_COMMAND_EFFECT, data: data as Record<string, unknown> };
         return;
       }
       case '/tool': {

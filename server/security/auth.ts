@@ -6,6 +6,7 @@
  * anonymous `X-Chart-Chat-Client` id is used unless `requireSession` is set.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import { CLIENT_ID_HEADER, CLIENT_ID_PATTERN } from '../../sdk/contract/index.js';
 import { errorResponse, RequestError } from '../wire/request-error.js';
 import type { TokenSigner } from './token.js';
 
@@ -16,9 +17,6 @@ declare module 'hono' {
   }
 }
 
-export const CLIENT_ID_HEADER = 'x-chart-chat-client';
-/** Same rule as the protocol layer's anonymous ids (`server/app.ts`). */
-const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** The user id of an anonymous browser/device (same form the protocol layer uses). */
 export const deviceUser = (clientId: string): string => `client:${clientId}`;
@@ -28,7 +26,7 @@ export const integratorUser = (id: string): string => `user:${id}`;
 /** The element's `X-Chart-Chat-Client` id if well-formed. */
 export function clientIdOf(c: Context): string | undefined {
   const id = c.req.header(CLIENT_ID_HEADER);
-  return id !== undefined && CLIENT_ID.test(id) ? id : undefined;
+  return id !== undefined && CLIENT_ID_PATTERN.test(id) ? id : undefined;
 }
 
 /** The Bearer credential, `null` when the header is absent, `''` when it is there but not Bearer. */

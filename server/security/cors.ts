@@ -9,7 +9,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { cors as honoCors } from 'hono/cors';
-import { CLIENT_ID_HEADER } from './auth.js';
+import { CLIENT_ID_HEADER } from '../../sdk/contract/index.js';
 import { errorResponse, RequestError } from '../wire/request-error.js';
 
 export interface CorsOptions {
@@ -40,7 +40,7 @@ export const CHATKIT_REQUEST_HEADERS = [
   'chatkit-device-id',
   'chatkit-session-id',
   'chatkit-user-id',
-  CLIENT_ID_HEADER,
+  CLIENT_ID_HEADER.toLowerCase(),
 ] as const;
 export const CORS_EXPOSED_HEADERS = ['retry-after'] as const;
 const ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'];

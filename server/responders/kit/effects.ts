@@ -1,9 +1,8 @@
 /** The `client_effect` that carries one chart command to the browser. */
-import type { ChartCommand } from '../../../sdk/contract/index.js';
+import { CHART_COMMAND_EFFECT, type ChartCommand } from '../../../sdk/contract/index.js';
 import type { ThreadStreamEvent } from '../../wire/types.js';
 
-/** The `client_effect` name the element listens for; `data` is one validated `ChartCommand`. */
-export const CHART_COMMAND_EFFECT = 'chart_command';
+export { CHART_COMMAND_EFFECT };
 
 /** The event that sends one (already validated) command to the browser. */
 export function chartCommandEffect(command: ChartCommand): ThreadStreamEvent {

@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import type { FunctionTool } from 'openai/resources/responses/responses';
-import { CHART_COMMAND_TYPES, describeIssues, INDICATOR_KINDS, parseChartCommand, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
+import { CHART_COMMAND_TYPES, CLIENT_TOOLS, describeIssues, INDICATOR_KINDS, parseChartCommand, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
 import { computeIndicator, findLevels, findTrendline, type Level } from '../../analysis/index.js';
 import { checkAnchors } from '../anchors.js';
 
@@ -63,7 +63,7 @@ export const ALL_TOOLS: FunctionTool[] = [...CHART_COMMAND_TOOLS, ...ANALYSIS_TO
  * Offered to the model only when a request came without one; calling it ends the turn on a
  * pending `client_tool_call` that the page answers.
  */
-export const GET_CHART_CONTEXT = 'get_chart_context';
+export const GET_CHART_CONTEXT = CLIENT_TOOLS.getChartContext;
 export const GET_CHART_CONTEXT_TOOL: FunctionTool = tool(
   GET_CHART_CONTEXT,
   "Ask the user's page for its chart context (symbol, timeframe, bars, drawings). Use it when no chart context was provided.",
