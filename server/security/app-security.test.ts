@@ -158,17 +158,19 @@ describe('limits and headers', () => {
 
   it('refusals before the body is read close the connection, so a keep-alive client never reuses a socket about to be dropped', async () => {
     const secret = new TextEncoder().encode('connection-test-secret-0123456789abcdef');
-    const server = app({ session: { secret }, cors: { origins: [] }, rateLimit: { perIp: { capacity: 2, refillPerSecond: 0.01 }, perUser: false } });
+    // app.request() has no socket: the client address comes from a trusted proxy's header.
+    const server = app({ session: { secret }, cors: { origins: [] }, trustProxy: true, rateLimit: { perIp: { capacity: 2, refillPerSecond: 0.01 }, perUser: false } });
+    const from = { 'x-forwarded-for': '203.0.113.7' };
     const body = JSON.stringify(createThread('x'.repeat(50_000)));
     const refusals = [
-      await server.request('/api/chatkit', { method: 'POST', headers: { authorization: 'Bearer nope', 'content-length': String(body.length) }, body }),
-      await server.request('/api/chatkit', { method: 'POST', headers: { origin: 'https://evil.example', ...client, 'content-length': String(body.length) }, body }),
+      await server.request('/api/chatkit', { method: 'POST', headers: { ...from, authorization: 'Bearer nope', 'content-length': String(body.length) }, body }),
+      await server.request('/api/chatkit', { method: 'POST', headers: { ...from, origin: 'https://evil.example', ...client, 'content-length': String(body.length) }, body }),
     ];
     for (const response of refusals) assert.equal(response.headers.get('connection'), 'close', String(response.status));
-    const ok = await server.request('/api/chatkit', { method: 'POST', headers: client, body: JSON.stringify(list) });
+    const ok = await server.request('/api/chatkit', { method: 'POST', headers: { ...from, ...client }, body: JSON.stringify(list) });
     assert.equal(ok.status, 200);
     assert.equal(ok.headers.get('connection'), null);
-    const limited = await server.request('/api/chatkit', { method: 'POST', headers: { ...client, 'content-length': String(body.length) }, body });
+    const limited = await server.request('/api/chatkit', { method: 'POST', headers: { ...from, ...client, 'content-length': String(body.length) }, body });
     assert.equal(limited.status, 429);
     assert.equal(limited.headers.get('connection'), 'close');
   });

@@ -10,7 +10,8 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import { requestLog } from '../log/request-log.js';
 import { createUserHasher } from '../log/user-hash.js';
 import { authenticate, authenticatedUser, clientIdOf, deviceUser } from './auth.js';
-import { clientIp, type TrustProxy } from './client-ip.js';
+import { randomSecretOnFirstUse, type SecretSource } from '../lib/secret-source.js';
+import { clientAddress, type TrustProxy } from './client-ip.js';
 import { closeAfterUnreadBody } from './connection-close.js';
 import { cors, type CorsOptions } from './cors.js';
 import { apiSecurityHeaders, publicAssetHeaders } from './headers.js';
@@ -39,7 +40,7 @@ export interface SecurityContext {
   /** Refuse ChatKit requests without a valid token (401 `session_required`). */
   readonly requireSession?: boolean;
   /** Keys the log's user hashes (stable across restarts when it is the configured session secret). */
-  readonly logKey?: Uint8Array;
+  readonly logKey?: SecretSource;
 }
 
 /** The middleware, by where `createApp` mounts it. */
@@ -61,15 +62,15 @@ export function securityLayer(options: SecurityOptions, context: SecurityContext
   const { tokens } = context;
   const secrets = (options.secrets ?? []).filter((s) => !!s);
   const userOf = (c: Context) => c.get('chartChatUser') ?? mapDefined(clientIdOf(c), deviceUser);
-  const ipOf = (c: Context) => clientIp(c, options.trustProxy ?? false);
   const limits = options.rateLimit;
+  const ipOf = perIpKey(options, logger);
 
   const everyResponse: MiddlewareHandler[] = [
     closeAfterUnreadBody(),
     keyGuard({ secrets, onLeak: (where, path) => logger.error('secret caught in response', { where, path }) }),
   ];
   if (logger.level !== 'silent') {
-    const hashUser = createUserHasher(context.logKey ?? crypto.getRandomValues(new Uint8Array(32)));
+    const hashUser = createUserHasher(context.logKey ?? randomSecretOnFirstUse());
     everyResponse.push(requestLog({ logger, hashUser, userOf }));
   }
   const api: MiddlewareHandler[] = [apiSecurityHeaders()];
@@ -80,6 +81,37 @@ export function securityLayer(options: SecurityOptions, context: SecurityContext
   if (limits && limits.perUser !== false) chatkit.push(rateLimit(limits.perUser ?? DEFAULT_RATE_LIMITS.perUser, 'user', userOf));
 
   return { everyResponse, api, assets: [publicAssetHeaders()], chatkit, ...(tokens && { resolveUser: authenticatedUser }) };
+}
+
+/**
+ * The per-IP limit's key: the client address on this runtime. Where it cannot be known the
+ * request skips the per-IP check (per-user limits still apply) instead of sharing one bucket
+ * with every other client, and the server says so once: at start when the runtime never tells
+ * (and no proxy is trusted), else at the first such request.
+ */
+function perIpKey(options: SecurityOptions, logger: Logger): (c: Context) => Promise<string | undefined> {
+  const address = clientAddress(options.trustProxy ?? false);
+  const limited = options.rateLimit !== undefined && options.rateLimit.perIp !== false;
+  const say = (message: string): void => {
+    if (options.logger) logger.warn(message, { runtime: address.runtime });
+    else console.warn(`[chart-chat] ${message}`);
+  };
+  if (limited && address.runtime === 'unknown' && !options.trustProxy) {
+    say('this runtime does not tell client addresses: per-IP rate limits are off (set trustProxy behind a proxy that sends X-Forwarded-For)');
+  }
+  let told = address.runtime === 'unknown';
+  return async (c) => {
+    const ip = await address(c);
+    if (ip === undefined && limited && !told) {
+      told = true;
+      say(
+        address.runtime === 'workerd'
+          ? 'a request came without CF-Connecting-IP (not through Cloudflare?): per-IP rate limits skip such requests'
+          : 'the client address of a request is unknown: per-IP rate limits skip such requests',
+      );
+    }
+    return ip;
+  };
 }
 
 function mapDefined<T, U>(value: T | undefined, f: (value: T) => U): U | undefined {

@@ -22,10 +22,14 @@ export const DEFAULT_RATE_LIMITS = {
  * @param scope names the bucket in the error message ("ip" or "user").
  * @param keyOf the bucket key for a request; `undefined` skips the check.
  */
-export function rateLimit(options: BucketOptions, scope: string, keyOf: (c: Context) => string | undefined): MiddlewareHandler {
+export function rateLimit(
+  options: BucketOptions,
+  scope: string,
+  keyOf: (c: Context) => string | undefined | Promise<string | undefined>,
+): MiddlewareHandler {
   const buckets = new TokenBuckets(options);
   return async (c, next) => {
-    const key = keyOf(c);
+    const key = await keyOf(c);
     if (key !== undefined) {
       const result = buckets.take(key);
       if (!result.allowed) {

@@ -4,10 +4,12 @@
  * and several instances behind one balancer would reject each other's tokens — hence the warning).
  */
 
+import { randomSecretOnFirstUse, type SecretSource } from '../lib/secret-source.js';
+
 export const MIN_SECRET_LENGTH = 32;
 
 export interface ServerSecret {
-  readonly bytes: Uint8Array;
+  readonly bytes: SecretSource;
   /** `false` when generated for this process only. */
   readonly configured: boolean;
 }
@@ -25,5 +27,5 @@ export function resolveServerSecret(configured: string | undefined, warn: (messa
     return { bytes: new TextEncoder().encode(configured), configured: true };
   }
   warn('CHART_CHAT_SECRET is not set: using a random secret for this process; client tokens will not survive a restart');
-  return { bytes: crypto.getRandomValues(new Uint8Array(32)), configured: false };
+  return { bytes: randomSecretOnFirstUse(), configured: false };
 }

@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { decodeBase64Url, decodeTextBase64Url, encodeBase64Url, encodeTextBase64Url } from '../lib/base64url.js';
+import { secretBytes, type SecretSource } from '../lib/secret-source.js';
 
 const PREFIX = 'cc1';
 const VERSION = 1;
@@ -41,8 +42,8 @@ export interface IssuedToken {
 }
 
 export interface TokenSignerOptions {
-  /** The HMAC key: at least 32 bytes of secret material. */
-  readonly secret: Uint8Array;
+  /** The HMAC key: at least 32 bytes of secret material (a lazy source is read on first use). */
+  readonly secret: SecretSource;
   /** Lifetime of a new token (default 15 minutes). */
   readonly ttlSeconds?: number;
   /** Clock in unix milliseconds (tests). */
@@ -56,11 +57,18 @@ export interface TokenSigner {
 }
 
 export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
-  if (options.secret.byteLength < 32) throw new Error('token secret must be at least 32 bytes');
+  const checked = (bytes: Uint8Array): Uint8Array => {
+    if (bytes.byteLength < 32) throw new Error('token secret must be at least 32 bytes');
+    return bytes;
+  };
+  if (typeof options.secret !== 'function') checked(options.secret);
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error('token ttlSeconds must be a positive integer');
   const now = options.now ?? Date.now;
-  const key = crypto.subtle.importKey('raw', new Uint8Array(options.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  // Imported on first use: nothing cryptographic runs while the app is being built (Workers' global scope).
+  let imported: Promise<CryptoKey> | undefined;
+  const keyOf = (): Promise<CryptoKey> =>
+    (imported ??= crypto.subtle.importKey('raw', new Uint8Array(checked(secretBytes(options.secret))), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
   const encoder = new TextEncoder();
   // A client sends the same token with every request: remember tokens already proven authentic
   // (exact string → claims) so most requests skip the HMAC. Expiry is still checked every time.
@@ -71,7 +79,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
     async issue(sub) {
       const claims = v.parse(ClaimsSchema, { v: VERSION, sub, iat: nowSeconds(now), exp: nowSeconds(now) + ttlSeconds });
       const signed = `${PREFIX}.${encodeTextBase64Url(JSON.stringify(claims))}`;
-      const signature = new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(signed)));
+      const signature = new Uint8Array(await crypto.subtle.sign('HMAC', await keyOf(), encoder.encode(signed)));
       return { token: `${signed}.${encodeBase64Url(signature)}`, expiresAt: claims.exp, claims };
     },
     async verify(token) {
@@ -88,7 +96,7 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
       const signature = decodeBase64Url(signaturePart);
       if (!signature || signature.byteLength !== 32) return { ok: false, reason: 'malformed' };
       // Check the signature before looking inside: unauthenticated bytes are never parsed.
-      const authentic = await crypto.subtle.verify('HMAC', await key, signature, encoder.encode(`${PREFIX}.${payload}`));
+      const authentic = await crypto.subtle.verify('HMAC', await keyOf(), signature, encoder.encode(`${PREFIX}.${payload}`));
       if (!authentic) return { ok: false, reason: 'bad_signature' };
       const json = decodeTextBase64Url(payload);
       if (json === undefined) return { ok: false, reason: 'malformed' };

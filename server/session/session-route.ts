@@ -25,8 +25,8 @@ import { createHostedSessionMinter, type HostedSessionMinter, type HostedSession
 
 /** Signed client sessions: `POST /api/session` and the tokens the ChatKit route then verifies. */
 export interface SessionOptions {
-  /** The HMAC secret (`CHART_CHAT_SECRET`, at least 32 bytes). See `resolveServerSecret`. */
-  readonly secret: Uint8Array;
+  /** The HMAC secret (`CHART_CHAT_SECRET`, at least 32 bytes), or a lazy source (made on first use). See `resolveServerSecret`. */
+  readonly secret: SecretSource;
   /** Token lifetime, default 900 s. */
   readonly ttlSeconds?: number;
   /** Refuse ChatKit requests without a valid token (401 `session_required`). Default false. */
