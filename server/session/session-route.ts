@@ -16,6 +16,7 @@
 import { Hono, type Context, type Handler } from 'hono';
 import * as v from 'valibot';
 import { encodeBase64Url } from '../lib/base64url.js';
+import type { SecretSource } from '../lib/secret-source.js';
 import { bearerOf, clientIdOf, deviceUser, integratorUser } from '../security/auth.js';
 import { errorResponse, RequestError } from '../wire/request-error.js';
 import type { TokenSigner } from '../security/token.js';
