@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { describeIssues } from './chart-context.js';
-import { Color, Id, Label, LineStyleName, numberIn, Point, Price, PROVENANCE, TickerSymbol, Time, Timeframe } from './primitives.js';
+import { checkWithHint, Color, Id, Label, LineStyleName, numberIn, Point, Price, PROVENANCE, TickerSymbol, Time, Timeframe, type JsonSchemaHint } from './primitives.js';
 
 export const LEVEL_ROLES = ['support', 'resistance', 'level'] as const;
 export const INDICATOR_KINDS = ['sma', 'ema', 'bollinger', 'rsi'] as const;
@@ -36,9 +36,13 @@ export const TrendlineCommand = v.object({
   extend: v.optional(
     v.pipe(
       // A plain check rather than v.union: keeps that schema kind out of the element bundle.
-      v.custom<TrendlineExtend | boolean>(
-        (e) => typeof e === 'boolean' || TRENDLINE_EXTENDS.includes(e as TrendlineExtend),
-        'none, left, right, both or a boolean',
+      Object.assign(
+        v.custom<TrendlineExtend | boolean>(
+          (e) => typeof e === 'boolean' || TRENDLINE_EXTENDS.includes(e as TrendlineExtend),
+          'none, left, right, both or a boolean',
+        ),
+        // The model is offered the names only (a narrower schema than the contract is safe).
+        { json: { type: 'string', enum: TRENDLINE_EXTENDS } } satisfies JsonSchemaHint,
       ),
       v.transform((e): TrendlineExtend => (e === true ? 'right' : e === false ? 'none' : e)),
     ),
@@ -75,7 +79,7 @@ export const FibCommand = v.object({
   levels: v.optional(
     v.pipe(
       v.array(v.pipe(v.number(), numberIn(-5, 5, 'ratios from -5 to 5'))),
-      v.check((levels) => levels.length > 0, 'fib levels must not be empty'),
+      checkWithHint((levels: number[]) => levels.length > 0, 'fib levels must not be empty', { minItems: 1 }),
       v.maxLength(20),
     ),
   ),

@@ -13,11 +13,27 @@ export const MAX_LABEL = 64;
 export const MAX_ID = 64;
 
 /**
+ * What a `v.check` means in JSON Schema, for checks that have a meaning there. The model's tool
+ * schemas are derived from the contract (server/responders/openai/json-schema.ts) and read it.
+ */
+export interface JsonSchemaHint {
+  json: Record<string, unknown>;
+}
+
+/** A `v.check` that carries its JSON Schema meaning. */
+export const checkWithHint = <T>(check: (input: T) => boolean, message: string, json: Record<string, unknown>) =>
+  Object.assign(v.check(check, message), { json });
+
+/**
  * A number in [min, max] (optionally whole), as one `v.check`. The element ships these schemas,
  * and one shared check costs far fewer bytes than valibot's finite/integer/min/max/gtValue actions.
  */
 export const numberIn = (min: number, max: number, message: string, whole = false) =>
-  v.check((n: number) => Number.isFinite(n) && n >= min && n <= max && (!whole || Number.isInteger(n)), message);
+  checkWithHint(
+    (n: number) => Number.isFinite(n) && n >= min && n <= max && (!whole || Number.isInteger(n)),
+    message,
+    { type: whole ? 'integer' : 'number', minimum: min, maximum: max },
+  );
 
 /** A chart time: UTC seconds (lightweight-charts' `UTCTimestamp`). */
 export const Time = v.pipe(

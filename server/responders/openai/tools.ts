@@ -1,59 +1,96 @@
 /**
  * The model's function tools. One per `ChartCommand` kind (the tool name is the command's
- * `type`; its JSON schema is hand-written to match the valibot schema, which stays the judge),
+ * `type`; its JSON schema is derived from the contract's valibot schema, see json-schema.ts),
  * plus server-side analysis tools that run `server/analysis` on the chart context's bars so the
  * model draws computed levels instead of guessing.
  */
 import * as v from 'valibot';
 import type { FunctionTool } from 'openai/resources/responses/responses';
-import { CHART_COMMAND_TYPES, CLIENT_TOOLS, describeIssues, INDICATOR_KINDS, parseChartCommand, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
+import {
+  CHART_COMMAND_TYPES,
+  ChartCommand,
+  CLIENT_TOOLS,
+  describeIssues,
+  INDICATOR_KINDS,
+  IndicatorParams,
+  parseChartCommand,
+  type ChartCommandType,
+  type ChartContext,
+} from '../../../sdk/contract/index.js';
 import { computeIndicator, findLevels, findTrendline, type Level } from '../../analysis/index.js';
 import { checkAnchors } from '../anchors.js';
+import { toJsonSchema, type JsonSchema } from './json-schema.js';
 
-const id = { type: 'string', pattern: '^[\\w.:-]+$', maxLength: 64, description: 'Stable id; reuse it to replace a drawing. Use an "ai-" prefix.' };
-const price = { type: 'number', exclusiveMinimum: 0, maximum: 1e12 };
-const time = { type: 'integer', minimum: 0, description: 'Bar time in UTC seconds (use times from the chart context).' };
-const point = { type: 'object', properties: { time, price }, required: ['time', 'price'], additionalProperties: false };
-const label = { type: 'string', maxLength: 64 };
-const color = { type: 'string', maxLength: 40, description: 'CSS colour: hex, rgb(a), hsl(a) or a name.' };
-const style = { type: 'string', enum: ['solid', 'dotted', 'dashed'] };
+/** Prose for fields that recur across commands (the contract's schemas carry no descriptions). */
+const FIELD_HINTS: Record<string, string> = {
+  id: 'Stable id; reuse it to replace a drawing. Use an "ai-" prefix.',
+  time: 'Bar time in UTC seconds (use times from the chart context).',
+  color: 'CSS colour: hex, rgb(a), hsl(a) or a name.',
+  why: 'One short sentence: why this drawing (shown to the user).',
+  evidence: 'The bars that support it, e.g. the touches of a level.',
+};
 
-function tool(name: string, description: string, properties: Record<string, unknown>, required: string[]): FunctionTool {
-  return { type: 'function', name, description, strict: false, parameters: { type: 'object', properties, required, additionalProperties: false } };
+/** What each command does, and the cross-field rules JSON Schema cannot state (the contract enforces them). */
+const COMMAND_DESCRIPTIONS: Record<ChartCommandType, string> = {
+  price_line: 'Draw a horizontal support, resistance or plain level across the chart.',
+  trendline: 'Draw a line through two (time, price) anchors.',
+  zone: 'Shade a price band, optionally between two times (from must not be after to).',
+  fib: 'Draw a Fibonacci retracement from one swing point to another.',
+  marker: 'Put a marker on a bar (position "price" needs a price).',
+  indicator: 'Add an indicator series the chart computes from its own data.',
+  set_symbol: 'Ask the host page to load another symbol.',
+  set_timeframe: 'Ask the host page to switch timeframe (1m, 5m, 15m, 1h, 4h, 1D, 1W, 1M).',
+  set_visible_range: 'Scroll/zoom the chart to a time range (from before to).',
+  remove: 'Remove one drawing or indicator by id.',
+  clear: 'Clear drawings and/or indicators (by default only your own).',
+};
+
+/**
+ * A function tool whose parameters are the JSON Schema of a valibot schema. `omit` drops fields
+ * the server fills in itself (a command's `type`: the tool name says it).
+ */
+export function functionTool(name: string, description: string, schema: v.GenericSchema, omit: readonly string[] = []): FunctionTool {
+  const parameters = toJsonSchema(schema) as { properties: Record<string, JsonSchema>; required: string[] };
+  for (const key of omit) delete parameters.properties[key];
+  parameters.required = parameters.required.filter((key) => !omit.includes(key));
+  addHints(parameters);
+  return { type: 'function', name, description, strict: false, parameters };
 }
 
-/** One tool per chart command; arguments are the command without `type`. */
-export const CHART_COMMAND_TOOLS: FunctionTool[] = [
-  tool('price_line', 'Draw a horizontal support, resistance or plain level across the chart.', { id, price, role: { type: 'string', enum: ['support', 'resistance', 'level'] }, label, color, style }, ['id', 'price', 'role']),
-  tool('trendline', 'Draw a line through two (time, price) anchors.', { id, p1: point, p2: point, extend: { type: 'string', enum: ['none', 'left', 'right', 'both'] }, label, color, style }, ['id', 'p1', 'p2']),
-  tool('zone', 'Shade a price band, optionally between two times.', { id, top: price, bottom: price, from: time, to: time, label, color }, ['id', 'top', 'bottom']),
-  tool('fib', 'Draw a Fibonacci retracement from one swing point to another.', { id, from: point, to: point, levels: { type: 'array', items: { type: 'number', minimum: -5, maximum: 5 }, minItems: 1, maxItems: 20 }, label }, ['id', 'from', 'to']),
-  tool('marker', 'Put a marker on a bar.', { id, time, position: { type: 'string', enum: ['above', 'below', 'in', 'price'] }, shape: { type: 'string', enum: ['arrowUp', 'arrowDown', 'circle', 'square'] }, text: label, price, color }, ['id', 'time', 'position', 'shape']),
-  tool('indicator', 'Add an indicator series the chart computes from its own data.', { id, indicator: { type: 'string', enum: [...INDICATOR_KINDS] }, params: { type: 'object', properties: { period: { type: 'integer', minimum: 1, maximum: 500 }, stddev: { type: 'number', exclusiveMinimum: 0, maximum: 10 }, source: { type: 'string', enum: ['open', 'high', 'low', 'close'] }, color }, additionalProperties: false } }, ['id', 'indicator']),
-  tool('set_symbol', 'Ask the host page to load another symbol.', { symbol: { type: 'string', maxLength: 32, pattern: '^[\\w.:/^=!@-]+$' } }, ['symbol']),
-  tool('set_timeframe', 'Ask the host page to switch timeframe (1m, 5m, 15m, 1h, 4h, 1D, 1W, 1M).', { timeframe: { type: 'string', pattern: '^\\d{0,4}(s|m|h|H|d|D|w|W|M)$' } }, ['timeframe']),
-  tool('set_visible_range', 'Scroll/zoom the chart to a time range.', { from: time, to: time }, ['from', 'to']),
-  tool('remove', 'Remove one drawing or indicator by id.', { id }, ['id']),
-  tool('clear', 'Clear drawings and/or indicators (by default only your own).', { scope: { type: 'string', enum: ['drawings', 'indicators', 'all'] }, source: { type: 'string', enum: ['ai', 'all'] } }, []),
-];
+function addHints(schema: JsonSchema): void {
+  for (const [key, property] of Object.entries((schema['properties'] ?? {}) as Record<string, JsonSchema>)) {
+    if (FIELD_HINTS[key] && property['description'] === undefined) property['description'] = FIELD_HINTS[key];
+    addHints(property);
+    if (property['items']) addHints(property['items'] as JsonSchema);
+  }
+}
+
+/** The contract's schema for one command type (an option of the `ChartCommand` variant). */
+export function commandSchema(type: ChartCommandType): v.GenericSchema {
+  const option = ChartCommand.options.find((o) => o.entries.type.literal === type);
+  if (!option) throw new Error(`no ChartCommand option for "${type}"`);
+  return option as unknown as v.GenericSchema;
+}
+
+/** One tool per chart command, derived from the contract; arguments are the command without `type`. */
+export const CHART_COMMAND_TOOLS: FunctionTool[] = CHART_COMMAND_TYPES.map((type) =>
+  functionTool(type, COMMAND_DESCRIPTIONS[type], commandSchema(type), ['type']),
+);
 
 const FindLevelsArgs = v.object({
   per_side: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10))),
-  tolerance_atr: v.optional(v.pipe(v.number(), v.minValue(0.05), v.maxValue(5))),
+  tolerance_atr: v.optional(v.pipe(v.number(), v.minValue(0.05), v.maxValue(5), v.description('Cluster width in ATRs (default 0.5).'))),
 });
 const FindTrendlineArgs = v.object({ kind: v.picklist(['support', 'resistance']) });
-const ComputeIndicatorArgs = v.object({
-  indicator: v.picklist(INDICATOR_KINDS),
-  period: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
-  stddev: v.optional(v.pipe(v.number(), v.gtValue(0), v.maxValue(10))),
-  source: v.optional(v.picklist(['open', 'high', 'low', 'close'])),
-});
+// The indicator's parameters are the contract's own (one source for their bounds), colour aside.
+const { color: _color, ...indicatorParams } = IndicatorParams.entries;
+const ComputeIndicatorArgs = v.object({ indicator: v.picklist(INDICATOR_KINDS), ...indicatorParams });
 
 /** Tools answered on the server from the chart context's bars. */
 export const ANALYSIS_TOOLS: FunctionTool[] = [
-  tool('find_levels', 'Compute support and resistance levels (clustered swing pivots) from the chart bars. Returns prices with touch counts, nearest first.', { per_side: { type: 'integer', minimum: 1, maximum: 10 }, tolerance_atr: { type: 'number', minimum: 0.05, maximum: 5, description: 'Cluster width in ATRs (default 0.5).' } }, []),
-  tool('find_trendline', 'Compute the best unbroken trendline through two swing lows (support) or highs (resistance).', { kind: { type: 'string', enum: ['support', 'resistance'] } }, ['kind']),
-  tool('compute_indicator', 'Compute the latest value of an indicator on the chart bars.', { indicator: { type: 'string', enum: [...INDICATOR_KINDS] }, period: { type: 'integer', minimum: 1, maximum: 500 }, stddev: { type: 'number', exclusiveMinimum: 0, maximum: 10 }, source: { type: 'string', enum: ['open', 'high', 'low', 'close'] } }, ['indicator']),
+  functionTool('find_levels', 'Compute support and resistance levels (clustered swing pivots) from the chart bars. Returns prices with touch counts, nearest first.', FindLevelsArgs),
+  functionTool('find_trendline', 'Compute the best unbroken trendline through two swing lows (support) or highs (resistance).', FindTrendlineArgs),
+  functionTool('compute_indicator', 'Compute the latest value of an indicator on the chart bars.', ComputeIndicatorArgs),
 ];
 
 export const ALL_TOOLS: FunctionTool[] = [...CHART_COMMAND_TOOLS, ...ANALYSIS_TOOLS];
@@ -64,11 +101,10 @@ export const ALL_TOOLS: FunctionTool[] = [...CHART_COMMAND_TOOLS, ...ANALYSIS_TO
  * pending `client_tool_call` that the page answers.
  */
 export const GET_CHART_CONTEXT = CLIENT_TOOLS.getChartContext;
-export const GET_CHART_CONTEXT_TOOL: FunctionTool = tool(
+export const GET_CHART_CONTEXT_TOOL: FunctionTool = functionTool(
   GET_CHART_CONTEXT,
   "Ask the user's page for its chart context (symbol, timeframe, bars, drawings). Use it when no chart context was provided.",
-  {},
-  [],
+  v.object({}),
 );
 
 export type ToolOutcome =
