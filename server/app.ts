@@ -55,6 +55,13 @@ export interface AppOptions extends SecurityOptions {
   allowCancel?: boolean;
   /** Middleware run before every route (CORS, sessions, rate limits, logging...), in order. */
   middleware?: MiddlewareHandler[];
+  /** A thread's stream lease not renewed for this long is taken over (its instance died). Default 10 s. */
+  streamLeaseMs?: number;
+  /**
+   * Aborting it ends every open stream: each saves its partial answer and sends a final
+   * `error` event; new streams get 503. For a graceful shutdown (`npm start` on SIGTERM).
+   */
+  shutdownSignal?: AbortSignal;
   /** Unexpected server-side failures. Default: console.error. */
   log?: (message: string, error: unknown) => void;
 }
@@ -90,7 +97,9 @@ export function createApp(options: AppOptions): Hono {
     ...(options.actions ? { actions: options.actions } : {}),
     ...(options.feedback ? { feedback: options.feedback } : {}),
     ...(options.allowCancel !== undefined ? { allowCancel: options.allowCancel } : {}),
+    ...(options.streamLeaseMs !== undefined ? { leaseTtlMs: options.streamLeaseMs } : {}),
   });
+  options.shutdownSignal?.addEventListener('abort', () => void server.shutdown(), { once: true });
   const paths = chatPaths(options.path);
 
   const session = options.session;

@@ -12,7 +12,7 @@ import { createdThreadId, createThread, post } from './test-support/chatkit-clie
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 it('npm start: prints one ready line, serves API + demo + dist, exits on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env: { ...process.env, PORT: '0', HOST: '127.0.0.1' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STORE: 'memory' } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

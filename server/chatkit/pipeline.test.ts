@@ -254,11 +254,12 @@ describe('pipeline: cancellation (consumer stops reading)', () => {
     const saved = items[1]!;
     assert.ok(saved.type === 'assistant_message');
     assert.equal(saved.content[0]!.text, 'partial answer');
+    assert.equal(saved.incomplete, true, 'marked as cut');
     const note = items[2]!;
     assert.ok(note.type === 'sdk_hidden_context');
     assert.equal(note.content, CANCELLED_CONTEXT);
     assert.ok(note.created_at > saved.created_at);
-    assert.equal(server.isBusy(threadId), false, 'the thread is free again');
+    assert.equal(await server.isBusy(threadId), false, 'the thread is free again');
   });
 
   it('does not save a pending assistant message that is still blank', async () => {

@@ -34,7 +34,14 @@ export interface PipelineOptions {
   newItemId(type: 'sdk_hidden_context'): string;
   /** Reports unexpected failures (they reach the client only as a generic `stream.error`). */
   log?: (message: string, error: unknown) => void;
+  /**
+   * A streaming assistant message is saved (marked `incomplete`) at most this often, so a
+   * crash keeps what the user already saw. Default 1000 ms; 0 saves only at the end.
+   */
+  saveEveryMs?: number;
 }
+
+export const DEFAULT_SAVE_EVERY_MS = 1000;
 
 const ABORTED = Symbol('aborted');
 
@@ -48,6 +55,8 @@ export async function* runPipeline(options: PipelineOptions): AsyncGenerator<Thr
   const next = stepOrAbort(iterator, signal);
   let settled = false; // the source finished or failed on its own
   let failure: ThreadStreamEvent | undefined;
+  const saveEveryMs = options.saveEveryMs ?? DEFAULT_SAVE_EVERY_MS;
+  let lastPartialSave = Date.now();
 
   const threadUpdate = async (): Promise<ThreadStreamEvent | undefined> => {
     const now = snapshotOf(thread);
@@ -69,6 +78,10 @@ export async function* runPipeline(options: PipelineOptions): AsyncGenerator<Thr
         const event = step.value;
         const swallowed = isSwallowed(event, pending);
         await persist(store, thread.id, pending, event);
+        if (saveEveryMs > 0 && event.type === 'thread.item.updated' && Date.now() - lastPartialSave >= saveEveryMs) {
+          lastPartialSave = Date.now();
+          await savePartial(store, thread.id, pending.get(event.item_id));
+        }
         if (!swallowed) yield event;
         const updated = await threadUpdate();
         if (updated) yield updated;
@@ -121,6 +134,12 @@ async function persist(store: Store, threadId: string, pending: Map<string, Thre
     default:
       break;
   }
+}
+
+/** The streaming answer so far, as an incomplete message (replaced by the final one at `done`). */
+async function savePartial(store: Store, threadId: string, item: ThreadItem | undefined): Promise<void> {
+  if (item?.type !== 'assistant_message' || !item.content.some((part) => part.text.trim() !== '')) return;
+  await store.addItem(threadId, { ...item, incomplete: true });
 }
 
 /** Hidden items are model context: stored, never shown (nor are updates to a pending hidden item). */
@@ -185,7 +204,7 @@ async function saveCancelled(options: PipelineOptions, pending: Map<string, Thre
   if (threadChanged) await store.saveThread(thread);
   for (const item of pending.values()) {
     if (item.type === 'assistant_message' && item.content.some((part) => part.text.trim() !== '')) {
-      await store.addItem(thread.id, item);
+      await store.addItem(thread.id, { ...item, incomplete: true });
     }
   }
   await store.addItem(thread.id, {

@@ -16,7 +16,10 @@ export interface ResponderContext {
   readonly locale?: string;
   /** Aborted when the client disconnects or the server gives up: stop work and return. */
   readonly signal: AbortSignal;
-  /** All stored items of the thread, oldest first (hidden items included; they are model context). */
+  /**
+   * The thread's newest stored items (up to 100), oldest first (hidden items included; they
+   * are model context). One indexed read, whatever the thread's length.
+   */
   history(): Promise<ThreadItem[]>;
   /** A fresh item id for the given item type (`msg_…`, `tc_…`). */
   newItemId(type: ThreadItemType): string;

@@ -31,6 +31,10 @@ export function toWireThread(thread: ThreadMetadata, items: Page<ThreadItem> = {
 }
 
 export function toWireItem(item: ThreadItem): ThreadItem {
+  if (item.type === 'assistant_message' && item.incomplete) {
+    const { incomplete: _incomplete, ...visible } = item;
+    return compact(visible) as ThreadItem;
+  }
   return compact(item) as ThreadItem;
 }
 

@@ -29,6 +29,8 @@ export interface ChatKitServerOptions {
   allowCancel?: boolean;
   /** Unexpected failures; defaults to console.error. */
   log?: (message: string, error: unknown) => void;
+  /** A stream lease not renewed for this long is taken over (its instance died). Default 10 s. */
+  leaseTtlMs?: number;
 }
 
 export type ProcessResult =
@@ -37,6 +39,8 @@ export type ProcessResult =
 
 /** Items a thread page returns with `threads.get_by_id`, oldest first (chatkit-python). */
 const THREAD_ITEMS_PAGE = 20;
+/** The newest items a turn reads as history: a turn's cost does not grow with the thread. */
+export const HISTORY_ITEMS = 100;
 
 export class ChatKitServer {
   readonly #o: ChatKitServerOptions;
@@ -54,7 +58,10 @@ export class ChatKitServer {
     this.#newThreadId = store.generateThreadId ? () => store.generateThreadId!() : newThreadId;
     this.#newItemId = store.generateItemId ? (type) => store.generateItemId!(type) : newItemId;
     this.#log = options.log ?? ((message, error) => console.error(`[chatkit] ${message}:`, error));
-    this.#streams = new ThreadStreams(this.#log);
+    this.#streams = new ThreadStreams(this.#log, {
+      ...(store.leases ? { leases: store.leases } : {}),
+      ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    });
     this.#access = new ThreadAccess(options.store, options.attachments !== undefined);
   }
 
@@ -63,8 +70,13 @@ export class ChatKitServer {
   }
 
   /** True while a stream runs on the thread (the owner's next message takes it over; a delete gets 409 thread_busy). */
-  isBusy(threadId: string): boolean {
+  isBusy(threadId: string): Promise<boolean> {
     return this.#streams.isBusy(threadId);
+  }
+
+  /** Ends every open stream (final event, partial answer saved); new streams get 503. */
+  shutdown(timeoutMs?: number): Promise<void> {
+    return this.#streams.shutdown(timeoutMs);
   }
 
   /** Answers one request. A refusal (bad request, unknown thread, busy...) is a thrown `RequestError`. */
@@ -97,7 +109,7 @@ export class ChatKitServer {
       }
       case 'threads.delete': {
         const thread = await this.#access.thread(request.params.thread_id, ctx);
-        if (this.#streams.isBusy(thread.id)) throw threadBusy();
+        if (await this.#streams.isBusy(thread.id)) throw threadBusy();
         await store.deleteThread(thread.id, ctx.user);
         return {};
       }
@@ -165,12 +177,24 @@ export class ChatKitServer {
         const now = monotonicNow();
         const thread: ThreadMetadata = { id: this.#newThreadId(), owner: ctx.user, created_at: now, status: { type: 'active' }, metadata: {} };
         const attachments = await this.#access.attachmentsOf(request.params.input, ctx);
-        return this.#stream(thread, ctx, (signal) => this.#userTurn(thread, request.params.input, attachments, ctx, signal, true));
+        let item: UserMessageItem | undefined;
+        return this.#stream(
+          thread,
+          ctx,
+          (signal) => this.#userTurn(thread, item!, ctx, signal, true),
+          async () => void (item = await this.#saveUserTurn(thread, request.params.input, attachments, ctx, true)),
+        );
       }
       case 'threads.add_user_message': {
         const thread = await this.#takenOver(request.params.thread_id, ctx);
         const attachments = await this.#access.attachmentsOf(request.params.input, ctx);
-        return this.#claimStream(thread, ctx, (signal) => this.#userTurn(thread, request.params.input, attachments, ctx, signal, false));
+        let item: UserMessageItem | undefined;
+        return this.#claimStream(
+          thread,
+          ctx,
+          (signal) => this.#userTurn(thread, item!, ctx, signal, false),
+          async () => void (item = await this.#saveUserTurn(thread, request.params.input, attachments, ctx, false)),
+        );
       }
       case 'threads.add_client_tool_output': {
         // Answers the stream that asked; it never cancels one (a running stream means the call is not ours yet).
@@ -216,35 +240,46 @@ export class ChatKitServer {
     }
   }
 
-  async *#userTurn(
+  /**
+   * Writes what a user turn starts with (a new thread, attachments, outcomes, the message)
+   * before the stream is returned, so a quota refusal is a plain 4xx and a refused new thread
+   * leaves nothing behind.
+   */
+  async #saveUserTurn(
     thread: ThreadMetadata,
     input: UserMessageInput,
     attachments: Attachment[],
     ctx: RequestContext,
-    signal: AbortSignal,
     created: boolean,
-  ): AsyncGenerator<ThreadStreamEvent> {
+  ): Promise<UserMessageItem> {
     const { store } = this.#o;
-    if (created) {
-      await store.saveThread(thread);
-      yield { type: 'thread.created', thread: toWireThread(thread) };
+    if (created) await store.saveThread(thread);
+    try {
+      const linked = attachments.map((attachment) => ({ ...attachment, thread_id: thread.id }));
+      for (const attachment of linked) await store.saveAttachment?.(attachment, ctx.user);
+      // Before the message (items are ordered by time): the model reads them as what happened before it.
+      await this.#saveOutcomes(thread, ctx);
+      const item: UserMessageItem = {
+        type: 'user_message',
+        id: this.#newItemId('user_message'),
+        thread_id: thread.id,
+        created_at: monotonicNow(),
+        content: input.content,
+        attachments: linked.map(toWireAttachment),
+        ...(input.quoted_text !== undefined ? { quoted_text: input.quoted_text } : {}),
+        inference_options: input.inference_options ?? {},
+      };
+      await store.addItem(thread.id, item);
+      await this.#access.cleanupPendingToolCalls(thread.id);
+      return item;
+    } catch (error) {
+      if (created) await store.deleteThread(thread.id, thread.owner).catch(() => undefined);
+      throw error;
     }
-    const linked = attachments.map((attachment) => ({ ...attachment, thread_id: thread.id }));
-    for (const attachment of linked) await store.saveAttachment?.(attachment, ctx.user);
-    // Before the message (items are ordered by time): the model reads them as what happened before it.
-    await this.#saveOutcomes(thread, ctx);
-    const item: UserMessageItem = {
-      type: 'user_message',
-      id: this.#newItemId('user_message'),
-      thread_id: thread.id,
-      created_at: monotonicNow(),
-      content: input.content,
-      attachments: linked.map(toWireAttachment),
-      ...(input.quoted_text !== undefined ? { quoted_text: input.quoted_text } : {}),
-      inference_options: input.inference_options ?? {},
-    };
-    await store.addItem(thread.id, item);
-    await this.#access.cleanupPendingToolCalls(thread.id);
+  }
+
+  async *#userTurn(thread: ThreadMetadata, item: UserMessageItem, ctx: RequestContext, signal: AbortSignal, created: boolean): AsyncGenerator<ThreadStreamEvent> {
+    if (created) yield { type: 'thread.created', thread: toWireThread(thread) };
     yield { type: 'thread.item.done', item };
     yield* this.#pipeline(thread, ctx, signal, (rctx) => this.#o.responder.respond(thread, item, rctx));
   }
@@ -258,9 +293,9 @@ export class ChatKitServer {
 
   async *#retry(thread: ThreadMetadata, item: UserMessageItem, ctx: RequestContext, signal: AbortSignal) {
     // Everything after the retried message goes; the client trims its own view (no `removed` events).
-    const items = await this.#access.allItems(thread.id);
-    const index = items.findIndex((candidate) => candidate.id === item.id);
-    for (const later of items.slice(index + 1)) await this.#o.store.deleteItem(thread.id, later.id);
+    // Read from the retried message on (a keyset page seek), never the whole thread.
+    const later = await this.#access.itemsAfter(thread.id, item.id);
+    for (const gone of later) await this.#o.store.deleteItem(thread.id, gone.id);
     yield* this.#pipeline(thread, ctx, signal, (rctx) => this.#o.responder.respond(thread, item, rctx));
   }
 
@@ -305,17 +340,19 @@ export class ChatKitServer {
     thread: ThreadMetadata,
     ctx: RequestContext,
     build: (signal: AbortSignal) => AsyncIterable<ThreadStreamEvent>,
+    prepare?: () => Promise<void>,
   ): Promise<ProcessResult> {
-    return { kind: 'stream', events: await this.#streams.claim(thread.id, ctx.signal, build) };
+    return { kind: 'stream', events: await this.#streams.claim(thread.id, ctx.signal, build, prepare) };
   }
 
   /** Claims the thread for one stream (409 if busy) and ties it to the client's connection. */
-  #stream(
+  async #stream(
     thread: ThreadMetadata,
     ctx: RequestContext,
     build: (signal: AbortSignal) => AsyncIterable<ThreadStreamEvent>,
-  ): ProcessResult {
-    return { kind: 'stream', events: this.#streams.open(thread.id, ctx.signal, build) };
+    prepare?: () => Promise<void>,
+  ): Promise<ProcessResult> {
+    return { kind: 'stream', events: await this.#streams.open(thread.id, ctx.signal, build, prepare) };
   }
 
   // ── helpers ──────────────────────────────────────────────────────────────────────────
@@ -333,7 +370,7 @@ export class ChatKitServer {
   /** An active thread of the caller with no stream in progress. */
   async #openThread(threadId: string, ctx: RequestContext): Promise<ThreadMetadata> {
     const thread = await this.#access.openThread(threadId, ctx);
-    if (this.#streams.isBusy(thread.id)) throw threadBusy();
+    if (await this.#streams.isBusy(thread.id)) throw threadBusy();
     return thread;
   }
 
@@ -344,7 +381,7 @@ export class ChatKitServer {
       ...(ctx.chartClient ? { chartClient: ctx.chartClient } : {}),
       ...(ctx.locale ? { locale: ctx.locale } : {}),
       signal,
-      history: () => this.#access.allItems(thread.id),
+      history: () => this.#access.recentItems(thread.id, HISTORY_ITEMS),
       newItemId: this.#newItemId,
       now: monotonicNow,
     };

@@ -155,19 +155,19 @@ describe('stop, then send again', () => {
 
 describe('ThreadStreams.takeOver', () => {
   it('answers 409 thread_busy when the running stream does not end in time', async () => {
-    const streams = new ThreadStreams(() => undefined, 50);
-    const stuck = streams.open('t', undefined, () => ({
+    const streams = new ThreadStreams(() => undefined, { takeOverTimeoutMs: 50 });
+    const stuck = await streams.open('t', undefined, () => ({
       [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<ThreadStreamEvent>>(() => undefined) }),
     }));
     const reading = stuck[Symbol.asyncIterator]().next(); // in flight forever
     void reading;
     await assert.rejects(streams.takeOver('t'), (error: { status?: number; code?: string }) => error.status === 409 && error.code === 'thread_busy');
-    assert.equal(streams.isBusy('t'), true);
+    assert.equal(await streams.isBusy('t'), true);
   });
 
   it('does nothing on a thread without a stream', async () => {
     const streams = new ThreadStreams(() => undefined);
     await streams.takeOver('none');
-    assert.equal(streams.isBusy('none'), false);
+    assert.equal(await streams.isBusy('none'), false);
   });
 });

@@ -78,14 +78,20 @@ export class ThreadAccess {
     }
   }
 
-  /** Every item of the thread, oldest first (hidden ones included). */
-  async allItems(threadId: string): Promise<ThreadItem[]> {
-    const all: ThreadItem[] = [];
-    let after: string | undefined;
+  /** The newest `limit` items of the thread, oldest first (hidden ones included): one keyset page. */
+  async recentItems(threadId: string, limit: number): Promise<ThreadItem[]> {
+    const page = await this.store.loadItems(threadId, { limit, order: 'desc' });
+    return page.data.reverse();
+  }
+
+  /** Every item after `itemId`, oldest first, paged from that item on (not from the start). */
+  async itemsAfter(threadId: string, itemId: string): Promise<ThreadItem[]> {
+    const found: ThreadItem[] = [];
+    let after = itemId;
     for (;;) {
-      const page = await this.store.loadItems(threadId, { limit: 100, order: 'asc', ...(after ? { after } : {}) });
-      all.push(...page.data);
-      if (!page.has_more || !page.after) return all;
+      const page = await this.store.loadItems(threadId, { limit: 100, order: 'asc', after });
+      found.push(...page.data);
+      if (!page.has_more || !page.after) return found;
       after = page.after;
     }
   }

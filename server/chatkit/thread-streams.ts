@@ -5,10 +5,14 @@
  * so the owner's "Stop, then send again" never meets a 409 even when the server has not yet
  * noticed the disconnect. A failure outside the pipeline still ends as an `error` event.
  *
- * This is the single-instance guard. A multi-instance deployment replaces the in-memory map
- * with a lease in the shared store; `takeOver` is the seam that carries the cancel request.
+ * Across instances the guard is a lease in the store (`StreamLeases`): claimed before a stream
+ * starts, renewed while it runs, released when it ends, taken over once it expires (its process
+ * died). A take-over of a stream another instance runs flags the lease; that instance sees the
+ * request at its next renewal, cancels and saves like a local take-over, and releases.
  */
+import { MemoryLeases, type StreamLeases } from '../store/leases.js';
 import { RequestError } from '../wire/request-error.js';
+import { newId } from './ids.js';
 import { toErrorEvent } from './pipeline.js';
 import type { ThreadStreamEvent } from '../wire/types.js';
 
@@ -16,6 +20,26 @@ export const threadBusy = (): RequestError => new RequestError(409, 'thread_busy
 
 /** How long a take-over waits for the cancelled stream to save and end before answering 409. */
 const TAKE_OVER_TIMEOUT_MS = 10_000;
+/** A lease nobody renews is free after this long (a dead instance's thread is taken over). */
+export const DEFAULT_LEASE_TTL_MS = 10_000;
+/** How often a stream renews its lease, which is also how soon it sees a remote cancel request. */
+const RENEW_EVERY_MS = 1_000;
+/** How often a take-over checks whether a remote stream has let go. */
+const POLL_MS = 100;
+
+/** The final event of a stream the server ends because it is shutting down. */
+const SHUTDOWN_EVENT: ThreadStreamEvent = {
+  type: 'error',
+  code: 'custom',
+  message: 'The server is restarting. The answer so far is saved; send your message again to continue.',
+  allow_retry: true,
+};
+
+export interface ThreadStreamsOptions {
+  readonly leases?: StreamLeases;
+  readonly leaseTtlMs?: number;
+  readonly takeOverTimeoutMs?: number;
+}
 
 interface RunningStream {
   /** Aborts the stream's signal and stops its events, whether or not a client is still reading. */
@@ -26,14 +50,40 @@ interface RunningStream {
 
 export class ThreadStreams {
   readonly #running = new Map<string, RunningStream>();
+  readonly #shutdown = new Set<() => void>();
+  readonly #leases: StreamLeases;
+  readonly #leaseTtlMs: number;
+  readonly #renewEveryMs: number;
+  readonly #takeOverTimeoutMs: number;
+  /** This instance, as a lease holder. */
+  readonly #holder = newId('inst');
+  #closing = false;
 
   constructor(
     private readonly log: (message: string, error: unknown) => void,
-    private readonly takeOverTimeoutMs = TAKE_OVER_TIMEOUT_MS,
-  ) {}
+    options: ThreadStreamsOptions = {},
+  ) {
+    this.#leases = options.leases ?? new MemoryLeases();
+    this.#leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.#renewEveryMs = Math.min(RENEW_EVERY_MS, this.#leaseTtlMs / 3);
+    // A remote holder that died frees its lease only when it expires: wait at least that long.
+    this.#takeOverTimeoutMs = options.takeOverTimeoutMs ?? Math.max(TAKE_OVER_TIMEOUT_MS, this.#leaseTtlMs + 2_000);
+  }
 
-  isBusy(threadId: string): boolean {
-    return this.#running.has(threadId);
+  /** True while a stream runs on the thread, here or on another instance sharing the store. */
+  async isBusy(threadId: string): Promise<boolean> {
+    return this.#running.has(threadId) || (await this.#leases.isHeld(threadId));
+  }
+
+  /**
+   * Ends every open stream for a shutdown: each saves what it streamed, sends a final `error`
+   * event saying the server restarts, and closes. Resolves when all have ended (or after `timeoutMs`).
+   */
+  async shutdown(timeoutMs = 5_000): Promise<void> {
+    this.#closing = true;
+    const ended = [...this.#running.values()].map((running) => running.ended);
+    for (const stop of this.#shutdown) stop();
+    await Promise.race([Promise.all(ended), new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
   }
 
   /**
@@ -42,17 +92,25 @@ export class ThreadStreams {
    * if the stream does not end within the timeout.
    */
   async takeOver(threadId: string): Promise<void> {
+    const deadline = Date.now() + this.#takeOverTimeoutMs;
     const running = this.#running.get(threadId);
-    if (!running) return;
-    running.cancel();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.takeOverTimeoutMs);
-    });
-    try {
-      if ((await Promise.race([running.ended, timedOut])) === 'timeout') throw threadBusy();
-    } finally {
-      clearTimeout(timer);
+    if (running) {
+      running.cancel();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), this.#takeOverTimeoutMs);
+      });
+      try {
+        if ((await Promise.race([running.ended, timedOut])) === 'timeout') throw threadBusy();
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    // Another instance's stream: ask it to stop (it sees the flag when it renews) and wait until it has.
+    if (!(await this.#leases.requestCancel(threadId))) return;
+    while (await this.#leases.isHeld(threadId)) {
+      if (Date.now() > deadline) throw threadBusy();
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
 
@@ -65,9 +123,17 @@ export class ThreadStreams {
     threadId: string,
     clientSignal: AbortSignal | undefined,
     build: (signal: AbortSignal) => AsyncIterable<ThreadStreamEvent>,
+    prepare?: () => Promise<void>,
   ): Promise<AsyncIterable<ThreadStreamEvent>> {
-    while (this.#running.has(threadId)) await this.takeOver(threadId);
-    return this.open(threadId, clientSignal, build);
+    const deadline = Date.now() + this.#takeOverTimeoutMs;
+    for (;;) {
+      while (this.#running.has(threadId)) await this.takeOver(threadId);
+      if (await this.#leases.claim(threadId, this.#holder, this.#leaseTtlMs)) break;
+      if (Date.now() > deadline) throw threadBusy();
+      await this.takeOver(threadId);
+    }
+    await this.#prepare(threadId, prepare);
+    return this.#start(threadId, clientSignal, build);
   }
 
   /**
@@ -76,12 +142,37 @@ export class ThreadStreams {
    * `clientSignal` (the request's), the consumer stopping and a take-over all abort the
    * signal handed to `build`.
    */
-  open(
+  async open(
+    threadId: string,
+    clientSignal: AbortSignal | undefined,
+    build: (signal: AbortSignal) => AsyncIterable<ThreadStreamEvent>,
+    prepare?: () => Promise<void>,
+  ): Promise<AsyncIterable<ThreadStreamEvent>> {
+    if (this.#running.has(threadId) || !(await this.#leases.claim(threadId, this.#holder, this.#leaseTtlMs))) throw threadBusy();
+    await this.#prepare(threadId, prepare);
+    return this.#start(threadId, clientSignal, build);
+  }
+
+  /** Writes done under the lease before the stream starts; a failure frees the thread and is the answer. */
+  async #prepare(threadId: string, prepare: (() => Promise<void>) | undefined): Promise<void> {
+    try {
+      await prepare?.();
+    } catch (error) {
+      await this.#leases.release(threadId, this.#holder).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Runs a stream on a thread whose lease this instance holds. */
+  #start(
     threadId: string,
     clientSignal: AbortSignal | undefined,
     build: (signal: AbortSignal) => AsyncIterable<ThreadStreamEvent>,
   ): AsyncIterable<ThreadStreamEvent> {
-    if (this.#running.has(threadId)) throw threadBusy();
+    if (this.#closing) {
+      void this.#leases.release(threadId, this.#holder);
+      throw new RequestError(503, 'shutting_down', 'the server is restarting; try again');
+    }
     const controller = new AbortController();
     const abort = (): void => controller.abort();
     if (clientSignal?.aborted) abort();
@@ -89,12 +180,35 @@ export class ThreadStreams {
     let released = false;
     let markEnded!: () => void;
     const ended = new Promise<void>((resolve) => (markEnded = resolve));
+    let shuttingDown = false;
+    const shutdown = (): void => {
+      shuttingDown = true;
+      abort(); // the pipeline saves and returns; the final event follows below
+    };
+    this.#shutdown.add(shutdown);
+    // Renewing keeps other instances out, and is where a cancel request from one of them arrives.
+    const renewal = setInterval(() => {
+      this.#leases.renew(threadId, this.#holder, this.#leaseTtlMs).then(
+        (result) => {
+          if (result !== 'held') running.cancel();
+        },
+        (error: unknown) => this.log('renewing a stream lease failed', error),
+      );
+    }, this.#renewEveryMs);
+    // Node: a stream stuck forever must not keep the process alive on its own.
+    (renewal as { unref?: () => void }).unref?.();
     const release = (): void => {
       if (released) return;
       released = true;
+      clearInterval(renewal);
+      this.#shutdown.delete(shutdown);
       if (this.#running.get(threadId) === running) this.#running.delete(threadId);
       clientSignal?.removeEventListener('abort', abort);
-      markEnded();
+      // The thread is free for others once the lease is gone, so `ended` waits for that.
+      this.#leases
+        .release(threadId, this.#holder)
+        .catch((error: unknown) => this.log('releasing a stream lease failed', error))
+        .finally(markEnded);
     };
     const log = this.log;
     const events = (async function* guarded(): AsyncGenerator<ThreadStreamEvent, void, undefined> {
@@ -103,6 +217,7 @@ export class ThreadStreams {
       } catch (error) {
         if (!controller.signal.aborted) yield toErrorEvent(error, log);
       }
+      if (shuttingDown) yield SHUTDOWN_EVENT;
     })();
     // Stops the events and frees the thread once the pipeline has saved what it had. An async
     // generator queues `return` behind a `next` in flight, so this is safe while a client reads.

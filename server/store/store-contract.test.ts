@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import { MemoryStore } from './memory-store.js';
 import { storeContract } from './store-contract.js';
 
-storeContract('MemoryStore', () => new MemoryStore());
+storeContract('MemoryStore', (limits) => new MemoryStore(limits));
 
 it('MemoryStore refuses items for a thread that does not exist (no orphans)', async () => {
   const store = new MemoryStore();

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AssistantMessageItem, ThreadMetadata } from '../wire/types.js';
+import type { AssistantMessageItem, ThreadMetadata, UserMessageItem } from '../wire/types.js';
+import type { StoreLimits } from './limits.js';
 import type { Store } from './store.js';
 
 const at = (n: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
@@ -26,7 +27,22 @@ const message = (id: string, threadId: string, n: number, text = id): AssistantM
   content: [{ type: 'output_text', text, annotations: [] }],
 });
 
-export function storeContract(name: string, make: () => Store | Promise<Store>): void {
+const userMessage = (id: string, threadId: string, n: number, text: string): UserMessageItem => ({
+  type: 'user_message',
+  id,
+  thread_id: threadId,
+  created_at: at(n),
+  content: [{ type: 'input_text', text }],
+  attachments: [],
+  inference_options: {},
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Makes an empty store with the given limits (defaults for the rest). */
+export type MakeStore = (limits?: Partial<StoreLimits>) => Store | Promise<Store>;
+
+export function storeContract(name: string, make: MakeStore): void {
   describe(`Store contract: ${name}`, () => {
     it('saves and loads a thread, keeping a null title absent and metadata intact', async () => {
       const store = await make();
@@ -127,6 +143,104 @@ export function storeContract(name: string, make: () => Store | Promise<Store>):
       assert.ok(await store.loadAttachment('atc_1', 'alice'));
       await store.deleteAttachment('atc_1', 'alice');
       assert.equal(await store.loadAttachment('atc_1', 'alice'), undefined);
+    });
+
+    it('makes text well-formed before writing: NUL and lone surrogates become U+FFFD, pairs stay', async () => {
+      const store = await make();
+      const bad = 'a\u0000b\ud800c\udfffd 😀';
+      await store.saveThread(thread('t1', 'alice', 0, { title: bad, metadata: { [`k\u0000`]: bad } }));
+      await store.addItem('t1', userMessage('m1', 't1', 1, bad));
+      const clean = 'a\ufffdb\ufffdc\ufffdd 😀';
+      const loaded = await store.loadThread('t1', 'alice');
+      assert.equal(loaded?.title, clean);
+      assert.deepEqual(loaded?.metadata, { 'k\ufffd': clean });
+      const item = (await store.loadItem('t1', 'm1')) as UserMessageItem;
+      assert.equal(item.content[0]?.text, clean);
+    });
+
+    it('seeks keyset pages through a 300-item thread in (created_at, id) order, ties broken by id', async () => {
+      const store = await make();
+      await store.saveThread(thread('t1', 'alice', 0));
+      for (let i = 0; i < 300; i++) await store.addItem('t1', message(`m${String(i).padStart(4, '0')}`, 't1', 1 + Math.floor(i / 2)));
+      const newest = await store.loadItems('t1', { limit: 3, order: 'desc' });
+      assert.deepEqual(newest.data.map((i) => i.id), ['m0299', 'm0298', 'm0297']);
+      const before = await store.loadItems('t1', { limit: 2, order: 'desc', after: 'm0201' });
+      assert.deepEqual(before.data.map((i) => i.id), ['m0200', 'm0199']);
+      const after = await store.loadItems('t1', { limit: 2, order: 'asc', after: 'm0200' });
+      assert.deepEqual(after.data.map((i) => i.id), ['m0201', 'm0202']);
+      const tail = await store.loadItems('t1', { limit: 5, order: 'asc', after: 'm0297' });
+      assert.deepEqual([tail.data.map((i) => i.id), tail.has_more], [['m0298', 'm0299'], false]);
+      let seen = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await store.loadItems('t1', { limit: 64, order: 'asc', ...(cursor ? { after: cursor } : {}) });
+        seen += page.data.length;
+        cursor = page.after;
+      } while (cursor);
+      assert.equal(seen, 300);
+    });
+
+    it('refuses a thread over the per-user quota with 403 quota_exceeded (others unaffected)', async () => {
+      const store = await make({ maxThreadsPerUser: 2 });
+      await store.saveThread(thread('t1', 'alice', 1));
+      await store.saveThread(thread('t2', 'alice', 2));
+      await assert.rejects(store.saveThread(thread('t3', 'alice', 3)), { status: 403, code: 'quota_exceeded' });
+      await store.saveThread({ ...thread('t2', 'alice', 2), title: 'renamed' }); // updating is not a new thread
+      await store.saveThread(thread('b1', 'bob', 3));
+      assert.equal((await store.loadThreads('alice', { limit: 10, order: 'asc' })).data.length, 2);
+      await store.deleteThread('t1', 'alice');
+      await store.saveThread(thread('t3', 'alice', 3));
+    });
+
+    it('refuses items over the per-thread count and the byte limit with 403 quota_exceeded', async () => {
+      const store = await make({ maxItemsPerThread: 3, maxItemBytes: 2000 });
+      await store.saveThread(thread('t1', 'alice', 0));
+      for (let i = 1; i <= 3; i++) await store.addItem('t1', message(`m${i}`, 't1', i));
+      await assert.rejects(store.addItem('t1', message('m4', 't1', 4)), { status: 403, code: 'quota_exceeded' });
+      await store.saveItem('t1', message('m3', 't1', 3, 'edited')); // replacing takes no new slot
+      await store.deleteItem('t1', 'm1');
+      await store.addItem('t1', message('m4', 't1', 4));
+      await assert.rejects(store.addItem('t1', message('m5', 't1', 5, 'x'.repeat(2000))), { status: 403, code: 'quota_exceeded' });
+      assert.deepEqual((await store.loadItems('t1', { limit: 10, order: 'asc' })).data.map((i) => i.id), ['m2', 'm3', 'm4']);
+    });
+
+    it('deletes threads idle longer than the retention time, keeps active ones', async (t) => {
+      const store = await make({ idleThreadTtlMs: 1000 });
+      if (!store.sweepIdleThreads) return t.skip('no retention support');
+      await store.saveThread(thread('old', 'alice', 1));
+      await store.addItem('old', message('m1', 'old', 2));
+      await store.saveThread(thread('busy', 'alice', 3));
+      await sleep(600);
+      await store.addItem('busy', message('m2', 'busy', 4)); // activity
+      await sleep(600);
+      assert.equal(await store.sweepIdleThreads(), 1);
+      assert.equal(await store.loadThread('old', 'alice'), undefined);
+      assert.equal(await store.loadItem('old', 'm1'), undefined);
+      assert.ok(await store.loadThread('busy', 'alice'));
+    });
+
+    it('leases a thread to one holder: renewed, cancel-requested, released, taken over after expiry', async (t) => {
+      const store = await make();
+      const leases = store.leases;
+      if (!leases) return t.skip('no lease support');
+      assert.equal(await leases.claim('t1', 'a', 10_000), true);
+      assert.equal(await leases.claim('t1', 'b', 10_000), false);
+      assert.equal(await leases.isHeld('t1'), true);
+      assert.equal(await leases.renew('t1', 'a', 10_000), 'held');
+      assert.equal(await leases.renew('t1', 'b', 10_000), 'lost');
+      assert.equal(await leases.requestCancel('t1'), true);
+      assert.equal(await leases.renew('t1', 'a', 10_000), 'cancel_requested');
+      await leases.release('t1', 'b'); // not b's to release
+      assert.equal(await leases.isHeld('t1'), true);
+      await leases.release('t1', 'a');
+      assert.equal(await leases.isHeld('t1'), false);
+      assert.equal(await leases.requestCancel('t1'), false);
+      assert.equal(await leases.claim('t1', 'b', 150), true);
+      assert.equal(await leases.renew('t1', 'b', 150), 'held', 'a new claim starts without a cancel request');
+      await sleep(250); // b died: its lease expires
+      assert.equal(await leases.isHeld('t1'), false);
+      assert.equal(await leases.claim('t1', 'c', 10_000), true);
+      assert.equal(await leases.renew('t1', 'b', 10_000), 'lost');
     });
   });
 }

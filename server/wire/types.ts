@@ -91,6 +91,11 @@ export interface UserMessageItem extends ItemBase {
 export interface AssistantMessageItem extends ItemBase {
   type: 'assistant_message';
   content: AssistantMessageContent[];
+  /**
+   * Stored only, never sent: the answer was cut before it finished (saved while streaming and
+   * the process died, or cancelled). What it says is what the user saw.
+   */
+  incomplete?: true;
 }
 export interface ClientToolCallItem extends ItemBase {
   type: 'client_tool_call';
