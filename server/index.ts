@@ -35,7 +35,16 @@ export { diffWidget, streamWidget, type WidgetRoot } from './chatkit/widgets.js'
 export type * from './wire/types.js';
 export type { Responder, ResponderContext } from './chatkit/responder.js';
 export { EchoResponder } from './responders/echo.js';
-export { MemoryStore } from './store/memory-store.js';
+export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
+// PostgreSQL stores (PGlite or a server): the engines are optional peer dependencies, loaded on use.
+export { SqlStore } from './store/sql/sql-store.js';
+export { migrate, SCHEMA_VERSION } from './store/sql/migrations.js';
+export { openPglite, type PgliteOptions } from './store/sql/pglite-engine.js';
+export { openPostgres, type PgOptions } from './store/sql/pg-engine.js';
+export type { SqlClient, SqlQuery } from './store/sql/sql-client.js';
+export { DEFAULT_STORE_LIMITS, type StoreLimits } from './store/limits.js';
+export { MemoryLeases, type StreamLeases, type RenewResult } from './store/leases.js';
+export { storeConfigFromEnv, type StoreConfig } from './store/store-config.js';
 export { paginate, type PageQuery, type SortOrder, type Store } from './store/store.js';
 // Responders and env configuration, so a deployment can do what `npm start` does (README "Deploying").
 export { AnalystResponder, OpenAIResponder, DEFAULT_MODEL, createResponderFromEnv, extractTextCommands, TextCommandExtractor } from './responders/index.js';
