@@ -104,8 +104,11 @@ export function createApp(options: AppOptions): Hono {
 
   const session = options.session;
   const tokens = session && createTokenSigner({ secret: session.secret, ...(session.ttlSeconds !== undefined && { ttlSeconds: session.ttlSeconds }) });
+  // Rate limits live in the store's database when it has one: one limit across instances.
+  const shared = server.store.rateBuckets;
+  const rateLimit = options.rateLimit && shared && !options.rateLimit.shared ? { ...options.rateLimit, shared } : options.rateLimit;
   const security = securityLayer(
-    { ...options, secrets: [...(options.secrets ?? []), ...(options.responder.secrets ?? [])] },
+    { ...options, ...(rateLimit && { rateLimit }), secrets: [...(options.secrets ?? []), ...(options.responder.secrets ?? [])] },
     { ...(tokens && { tokens, requireSession: session.requireSession ?? false, logKey: session.secret }) },
   );
 

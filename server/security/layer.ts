@@ -75,10 +75,10 @@ export function securityLayer(options: SecurityOptions, context: SecurityContext
   }
   const api: MiddlewareHandler[] = [apiSecurityHeaders()];
   if (options.cors) api.push(cors(options.cors));
-  if (limits && limits.perIp !== false) api.push(rateLimit(limits.perIp ?? DEFAULT_RATE_LIMITS.perIp, 'ip', ipOf));
+  if (limits && limits.perIp !== false) api.push(rateLimit(limits.perIp ?? DEFAULT_RATE_LIMITS.perIp, 'ip', ipOf, limits.shared));
   const chatkit: MiddlewareHandler[] = [];
   if (tokens) chatkit.push(authenticate({ tokens, requireSession: context.requireSession ?? false }));
-  if (limits && limits.perUser !== false) chatkit.push(rateLimit(limits.perUser ?? DEFAULT_RATE_LIMITS.perUser, 'user', userOf));
+  if (limits && limits.perUser !== false) chatkit.push(rateLimit(limits.perUser ?? DEFAULT_RATE_LIMITS.perUser, 'user', userOf, limits.shared));
 
   return { everyResponse, api, assets: [publicAssetHeaders()], chatkit, ...(tokens && { resolveUser: authenticatedUser }) };
 }

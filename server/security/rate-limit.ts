@@ -4,19 +4,24 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { errorResponse, RequestError } from '../wire/request-error.js';
-import { TokenBuckets, type BucketOptions } from './token-bucket.js';
+import { TokenBuckets, type BucketOptions, type SharedBuckets } from './token-bucket.js';
 
 export interface RateLimitOptions {
   /** Per client IP (default: burst 120, 2/s). `false` disables it. */
   readonly perIp?: BucketOptions | false;
   /** Per resolved user (default: burst 60, 1/s). `false` disables it. */
   readonly perUser?: BucketOptions | false;
+  /**
+   * Buckets shared by every instance (`createApp` uses the store's when it has them, so N
+   * instances on one PostgreSQL enforce one limit). Without: per process.
+   */
+  readonly shared?: SharedBuckets;
 }
 
 export const DEFAULT_RATE_LIMITS = {
   perIp: { capacity: 120, refillPerSecond: 2 },
   perUser: { capacity: 60, refillPerSecond: 1 },
-} as const satisfies Required<RateLimitOptions>;
+} as const satisfies Required<Omit<RateLimitOptions, 'shared'>>;
 
 /**
  * @param scope names the bucket in the error message ("ip" or "user").
@@ -26,12 +31,17 @@ export function rateLimit(
   options: BucketOptions,
   scope: string,
   keyOf: (c: Context) => string | undefined | Promise<string | undefined>,
+  shared?: SharedBuckets,
 ): MiddlewareHandler {
   const buckets = new TokenBuckets(options);
+  // The shared buckets' database unreachable: count locally rather than refuse or wave everyone through.
+  const take = shared
+    ? (key: string) => shared.take(`${scope}:${key}`, options).catch(() => buckets.take(key))
+    : (key: string) => buckets.take(key);
   return async (c, next) => {
     const key = await keyOf(c);
     if (key !== undefined) {
-      const result = buckets.take(key);
+      const result = await take(key);
       if (!result.allowed) {
         return errorResponse(new RequestError(429, 'rate_limited', `Too many requests (${scope} limit). Try again later.`, {
           'retry-after': String(result.retryAfter),

@@ -15,6 +15,14 @@ export interface BucketOptions {
   readonly now?: () => number;
 }
 
+/**
+ * Buckets kept where every instance sees them (the store's database), keyed by scope and key.
+ * Without one, each process counts on its own (`TokenBuckets`).
+ */
+export interface SharedBuckets {
+  take(key: string, options: BucketOptions): Promise<TakeResult>;
+}
+
 export type TakeResult = { readonly allowed: true } | { readonly allowed: false; /** Seconds until one token is back (>= 1). */ readonly retryAfter: number };
 
 interface Bucket {

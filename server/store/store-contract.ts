@@ -242,5 +242,22 @@ export function storeContract(name: string, make: MakeStore): void {
       assert.equal(await leases.claim('t1', 'c', 10_000), true);
       assert.equal(await leases.renew('t1', 'b', 10_000), 'lost');
     });
+
+    it('shares token buckets: one statement takes a token or refuses with a retry time', async (t) => {
+      const store = await make();
+      const buckets = store.rateBuckets;
+      if (!buckets) return t.skip('no shared rate limits (per process)');
+      const options = { capacity: 3, refillPerSecond: 0.5 };
+      for (let i = 0; i < 3; i++) assert.deepEqual(await buckets.take('user:a', options), { allowed: true });
+      const refused = await buckets.take('user:a', options);
+      assert.equal(refused.allowed, false);
+      assert.ok(!refused.allowed && refused.retryAfter >= 1 && refused.retryAfter <= 2, JSON.stringify(refused));
+      assert.deepEqual(await buckets.take('user:b', options), { allowed: true }, 'another key has its own bucket');
+      const fast = { capacity: 1, refillPerSecond: 2 };
+      assert.deepEqual(await buckets.take('ip:x', fast), { allowed: true });
+      assert.equal((await buckets.take('ip:x', fast)).allowed, false);
+      await sleep(600);
+      assert.deepEqual(await buckets.take('ip:x', fast), { allowed: true }, 'refilled');
+    });
   });
 }

@@ -4,12 +4,8 @@
  * token. A refused request leaves the row as it was (`updated_at` untouched), which is how the
  * statement tells the two outcomes apart.
  */
-import type { BucketOptions, TakeResult } from '../../security/token-bucket.js';
+import type { BucketOptions, SharedBuckets, TakeResult } from '../../security/token-bucket.js';
 import type { SqlQuery } from './sql-client.js';
-
-export interface SharedBuckets {
-  take(key: string, options: BucketOptions): Promise<TakeResult>;
-}
 
 export class SqlRateBuckets implements SharedBuckets {
   constructor(private readonly db: SqlQuery) {}
