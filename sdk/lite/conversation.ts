@@ -68,10 +68,12 @@ export class Conversation {
     this.#setThread(null);
   }
 
-  async #run(request: ProtocolRequest): Promise<void> {
+  async #run(request: ProtocolRequest, notice?: Conversation['notice']): Promise<void> {
     this.#abort?.abort();
     const abort = (this.#abort = new AbortController());
-    this.error = this.notice = undefined;
+    this.error = undefined;
+    this.notice = notice;
+    let recover: ProtocolRequest | undefined;
     this.busy = true;
     fire(this.host, 'chart-chat-response-start', null);
     this.changed();
@@ -90,7 +92,13 @@ export class Conversation {
         }
       }
     } catch (error) {
-      if (!abort.signal.aborted) this.#fail(error, request);
+      if (abort.signal.aborted) return;
+      // The thread on screen is gone (deleted, expired, another device's): start a new one with this message.
+      if (error instanceof ProtocolError && error.code === 'not_found' && request.type === 'threads.add_user_message') {
+        this.messages = this.messages.slice(-1);
+        this.#setThread(null);
+        recover = { type: 'threads.create', params: { input: request.params.input } };
+      } else this.#fail(error, request);
     } finally {
       if (this.#abort === abort) {
         this.#abort = undefined;
@@ -101,6 +109,7 @@ export class Conversation {
         this.changed();
       }
     }
+    if (recover) await this.#run(recover, { level: 'info', message: this.strings().threadGone });
   }
 
   #fail(error: unknown, request: ProtocolRequest) {

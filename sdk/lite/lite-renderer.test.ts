@@ -247,6 +247,28 @@ describe('<chart-chat renderer="lite">', () => {
     expect(items[3]!.content[0]!.text).to.equal('You said: again');
   });
 
+  it('recovers from a thread that is gone: starts a new thread with the message and says so', async () => {
+    const el = await liteChat();
+    await type(el, 'first');
+    await answered(el);
+    const gone = el.threadId;
+    // The thread disappears server-side (deleted elsewhere, expired by retention).
+    const deleted = await fetch('/api/chatkit', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-chart-chat-client': localStorage.getItem('chart-chat:client-id')! },
+      body: JSON.stringify({ type: 'threads.delete', params: { thread_id: gone } }),
+    });
+    expect(deleted.status).to.equal(200);
+    await type(el, 'second');
+    await until(() => el.threadId !== gone && el.threadId !== null && !isBusy(el), 'a new thread');
+    expect(lastAnswer(el)).to.equal('You said: second');
+    expect(parts(el, 'user-message').map((m) => m.textContent)).to.deep.equal(['second']);
+    expect(part(el, 'notice')?.textContent).to.equal('That conversation is no longer available, so a new one was started.');
+    expect(part(el, 'error')).to.equal(null);
+    const types = (await seenRequests()).filter((r) => r.path === '/api/chatkit').map((r) => JSON.parse(r.body).type);
+    expect(types).to.deep.equal(['threads.create', 'threads.delete', 'threads.add_user_message', 'threads.create']);
+  });
+
   it('New thread clears the conversation and the next message starts a new thread', async () => {
     const el = await liteChat({ greeting: 'Hi trader' });
     await el.sendMessage('one');
