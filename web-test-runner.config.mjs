@@ -17,6 +17,13 @@ const { EchoResponder } = await import('./server/responders/echo.ts');
 // The same Chromium and flags as the end-to-end tests and the benchmarks.
 const { CHROMIUM, CHROMIUM_ARGS } = await import('./server/test-support/chromium.ts');
 const { AnalystResponder } = await import('./server/responders/analyst/analyst.ts');
+const { OpenAIResponder } = await import('./server/responders/openai/openai-responder.ts');
+const { startFakeOpenAI } = await import('./server/test-support/fake-openai.ts');
+
+// A local fake OpenAI upstream (a real HTTP server speaking the Responses stream) behind the real
+// OpenAI responder: browser tests script it and read what it received through `/__test/openai/*`.
+const fakeOpenAI = await startFakeOpenAI();
+process.once('exit', () => void fakeOpenAI.close());
 
 /** Starts an app on 127.0.0.1:<random>; the server is closed when the runner exits. */
 async function startServer(options = {}) {
@@ -37,6 +44,7 @@ const upstreams = [
   ['/secure-b', await startServer({ session: { secret: secret(), requireSession: true } })],
   // The built-in analyst, slowed down so its progress line is visible while it streams.
   ['/analyst', await startServer({ responder: new AnalystResponder({ chunkDelayMs: 30 }) })],
+  ['/openai', await startServer({ responder: new OpenAIResponder({ apiKey: 'sk-test', baseURL: fakeOpenAI.baseURL, maxRetries: 0 }) })],
   ['', await startServer()],
 ];
 
@@ -50,6 +58,20 @@ let seen = [];
 
 /** Koa middleware: forwards `/api/*` to the real server and streams the answer back. */
 async function apiProxy(ctx, next) {
+  // POST a JSON array of scripted turns (fake-openai's `ScriptedTurn`s) to queue them; GET returns and clears
+  // the request bodies the fake upstream received.
+  if (ctx.path === '/__test/openai') {
+    if (ctx.method === 'POST') {
+      const chunks = [];
+      for await (const chunk of ctx.req) chunks.push(chunk);
+      fakeOpenAI.reset();
+      fakeOpenAI.enqueue(...JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      ctx.body = { queued: fakeOpenAI.pending };
+    } else {
+      ctx.body = fakeOpenAI.requests.map((r) => r.body);
+    }
+    return;
+  }
   if (ctx.path === '/__test/requests') {
     ctx.body = seen;
     seen = [];

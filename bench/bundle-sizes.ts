@@ -52,7 +52,8 @@ export function splitRenderers(entry: string): { element: Set<string>; lite: Set
   const all = everything(entry);
   const dynTargets = new Set<string>();
   for (const file of all) for (const dyn of importsOf(file, DYNAMIC_IMPORT)) dynTargets.add(dyn);
-  const renderer = (target: string) => /lite|chatkit/.test(basename(target));
+  // The command loop (outcomes, proposals, undo) loads with a renderer that receives commands: counted in both.
+  const renderer = (target: string) => /lite|chatkit|command-loop/.test(basename(target));
   const element = staticClosure(entry);
   for (const target of dynTargets) if (!renderer(target)) staticClosure(target, element);
   const chunksOf = (name: RegExp) => {
@@ -60,7 +61,8 @@ export function splitRenderers(entry: string): { element: Set<string>; lite: Set
     for (const target of dynTargets) if (name.test(basename(target))) staticClosure(target, files);
     return new Set([...files].filter((f) => !element.has(f)));
   };
-  return { element, lite: chunksOf(/lite/), chatkit: chunksOf(/chatkit/) };
+  const loop = chunksOf(/command-loop/);
+  return { element, lite: new Set([...chunksOf(/lite/), ...loop]), chatkit: new Set([...chunksOf(/chatkit/), ...loop]) };
 }
 
 export interface FileSize { file: string; raw: number; gz: number }

@@ -2,13 +2,14 @@
  * `<chart-chat>`: an AI chat that sees the host page's chart and draws on it.
  */
 import { LitElement, css, html } from 'lit';
-import { parseChartContext, type ChartContext, type ChartContextInput } from './contract/index.js';
+import { CAPABILITIES, parseChartContext, type ChartContext, type ChartContextInput } from './contract/index.js';
 import type { PropertyDeclaration } from 'lit';
 import type { ChatKitFailure } from './chatkit/chatkit-renderer.js';
 import { fire, type ChartChatErrorCode, type RendererKind } from './events.js';
 import { DEFAULT_CHATKIT_SRC, type ChartChatOptions } from './options.js';
 import { createTransport } from './protocol/transport.js';
 import type { Renderer, RendererHost } from './renderer.js';
+import type { CommandLoop } from './loop/command-loop.js';
 
 /** Every option, and nothing else, in the properties table (checked by the compiler). */
 type OptionsTable = { [K in keyof ChartChatOptions]-?: PropertyDeclaration } & Record<`_${string}`, PropertyDeclaration>;
@@ -38,8 +39,11 @@ type OptionsTable = { [K in keyof ChartChatOptions]-?: PropertyDeclaration } & R
  * @attr placeholder - Composer placeholder text.
  * @attr greeting - Greeting shown on a new thread.
  * @attr locale - UI language (BCP 47, e.g. `de-AT`); default the page's `lang`.
+ * @attr apply - `auto` (default): the AI's commands apply at once. `confirm`: drawing and navigation arrive as a proposal (`chart-proposal`) the user applies or dismisses.
+ * @attr allow - What the AI may do, space-separated: `read` (see the chart), `draw`, `navigate`. Default: all three.
  *
- * @fires {ChartCommandEvent} chart-command - A validated command for the chart (`detail`: the command). Cancelable: `preventDefault()` rejects it.
+ * @fires {ChartCommandEvent} chart-command - A validated command for the chart (`detail`: the command; `origin`: `ai`, `proposal`, `undo` or `redo`; `turn`). Cancelable: `reject(reason)` or `preventDefault()` refuses it, and the model is told why.
+ * @fires {CustomEvent<ChartProposalDetail>} chart-proposal - `apply="confirm"`: what the AI proposes in a turn (`detail`: `{id, status, commands}`); again when it is applied or dismissed.
  * @fires {ChartCommandErrorEvent} chart-command-error - The AI sent an invalid command (`detail`: `{message, data}`); nothing to apply.
  * @fires {CustomEvent<{renderer}>} chart-chat-ready - The chat UI is ready (`detail.renderer`: `chatkit` | `lite`).
  * @fires {CustomEvent<{code, message, error?}>} chart-chat-error - Something failed: `chatkit_unavailable`, `domain_key_required`, `lite_unavailable`, `invalid_context`, `session_failed`, `chatkit_error`, `request_failed`, `stream_error`.
@@ -64,6 +68,14 @@ type OptionsTable = { [K in keyof ChartChatOptions]-?: PropertyDeclaration } & R
  * @csspart notice - Lite: a notice from the server.
  * @csspart error - Lite: an error message.
  * @csspart retry-button - Lite: retries after a retryable error.
+ * @csspart proposal - Lite (`apply="confirm"`): the card of what an AI turn proposes.
+ * @csspart proposal-item - Lite: one proposed command in the card.
+ * @csspart proposal-item-apply - Lite: applies one proposed command.
+ * @csspart proposal-item-dismiss - Lite: dismisses one proposed command.
+ * @csspart apply-button - Lite: applies the whole proposal.
+ * @csspart dismiss-button - Lite: dismisses the whole proposal.
+ * @csspart undo-button - Lite: undoes what that AI turn did to the chart.
+ * @csspart redo-button - Lite: puts an undone AI turn back.
  * @csspart composer - Lite: the message form.
  * @csspart input - Lite: the message textarea.
  * @csspart send-button - Lite: the send button.
@@ -108,6 +120,8 @@ export class ChartChat extends LitElement implements RendererHost {
     locale: {},
     chatkitOptions: { attribute: false },
     strings: { attribute: false },
+    apply: {},
+    allow: {},
     _active: { state: true },
     _status: { state: true },
   };
@@ -122,6 +136,8 @@ export class ChartChat extends LitElement implements RendererHost {
   #mounts = 0;
   #waiters: ((r: Renderer) => void)[] = [];
   #contextSource?: unknown;
+  #loop?: Promise<CommandLoop>;
+  #loaded?: CommandLoop;
   #context?: ChartContext;
 
   constructor() {
@@ -158,6 +174,36 @@ export class ChartChat extends LitElement implements RendererHost {
   /** Shows a new, empty thread (stops a streaming answer). */
   newThread(): void {
     this.#renderer?.newThread();
+  }
+
+  /** Takes back the newest AI turn that changed the chart (inverse `chart-command`s, `origin: "undo"`). Resolves false if there is none. */
+  async undo(): Promise<boolean> {
+    return (await this.loop()).undo();
+  }
+
+  /** Puts back the newest undone AI turn (`origin: "redo"`). Resolves false if there is none. */
+  async redo(): Promise<boolean> {
+    return (await this.loop()).redo();
+  }
+
+  /** The command loop (its own chunk, loaded on first use). @internal */
+  loop(): Promise<CommandLoop> {
+    return (this.#loop ??= import('./loop/command-loop.js').then((m) => (this.#loaded = new m.CommandLoop(this))));
+  }
+
+  /** Request metadata: the context (if the AI may read it), what the page accepts, outcomes not reported yet. @internal */
+  requestMetadata(type: unknown): Record<string, unknown> {
+    const loop = this.#loaded;
+    const fresh = type === 'threads.create' || type === 'threads.add_user_message';
+    if (fresh || type === 'threads.retry_after_item') loop?.beginTurn();
+    const outcomes = (fresh || type === 'threads.add_client_tool_output') && loop?.take();
+    const allow = this.allow?.split(/\s+/) ?? CAPABILITIES;
+    const chart_context = allow.includes('read') && this.validContext();
+    return {
+      ...(chart_context && { chart_context }),
+      chart_client: { apply: this.apply === 'confirm' ? 'confirm' : 'auto', allow: CAPABILITIES.filter((c) => allow.includes(c)), ui: this._active },
+      ...(outcomes && { chart_outcomes: outcomes }),
+    };
   }
 
   /** Moves keyboard focus to the composer. */

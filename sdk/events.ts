@@ -9,14 +9,45 @@ import type { ChartCommand } from './contract/index.js';
 export type RendererKind = 'chatkit' | 'lite';
 
 /**
- * `chart-command`: a validated command the AI wants the chart to apply.
- * Cancelable: call `preventDefault()` to reject it (a client tool then reports
- * `{applied: false, reason: "rejected by host"}` back to the model).
+ * Where a `chart-command` comes from: the AI (`ai`), a proposal the user applied (`proposal`), or the
+ * user undoing/redoing an AI turn (`undo`/`redo`: inverse or repeated commands).
+ */
+export type CommandOrigin = 'ai' | 'proposal' | 'undo' | 'redo';
+
+/**
+ * `chart-command`: a validated command for the chart. Cancelable: `reject(reason)` (or
+ * `preventDefault()`) refuses it, and the model is told so, with the reason.
  */
 export class ChartCommandEvent extends CustomEvent<ChartCommand> {
-  constructor(command: ChartCommand) {
+  /** Why it was rejected, once `reject()` was called. */
+  reason?: string;
+  /**
+   * @param origin who asked for it (see {@link CommandOrigin})
+   * @param turn the AI turn it belongs to (its drawings carry it as provenance)
+   */
+  constructor(command: ChartCommand, readonly origin: CommandOrigin = 'ai', readonly turn?: string) {
     super('chart-command', { detail: command, bubbles: true, composed: true, cancelable: true });
   }
+
+  /** Refuses the command; `reason` goes back to the model. */
+  reject(reason = 'rejected by the host') {
+    this.reason ??= reason;
+    this.preventDefault();
+  }
+}
+
+/** `chart-proposal`: what the AI proposes in one turn (`apply="confirm"`), and what became of it. */
+export interface ChartProposalDetail {
+  /** The proposal's id (one per AI turn). */
+  id: string;
+  /** `open` while it waits for Apply/Dismiss; then `applied` or `dismissed` (preview no longer needed). */
+  status: 'open' | 'applied' | 'dismissed';
+  /** Every command proposed so far in this turn. */
+  commands: ChartCommand[];
+  /** Applies the proposal (or only the commands with these ids): `chart-command` events follow, the model hears the outcomes. */
+  apply(ids?: string[]): void;
+  /** Dismisses the proposal (or only the commands with these ids). */
+  dismiss(ids?: string[]): void;
 }
 
 export interface ChartCommandErrorDetail {
@@ -77,6 +108,7 @@ export interface ChartChatThreadChangeDetail {
 export interface ChartChatEventMap {
   'chart-command': ChartCommandEvent;
   'chart-command-error': ChartCommandErrorEvent;
+  'chart-proposal': CustomEvent<ChartProposalDetail>;
   'chart-chat-ready': CustomEvent<ChartChatReadyDetail>;
   'chart-chat-error': CustomEvent<ChartChatErrorDetail>;
   'chart-chat-effect': CustomEvent<ChartChatEffectDetail>;

@@ -55,4 +55,8 @@ export interface ChartChatOptions {
   chatkitOptions: ChatKitPassThrough | undefined;
   /** Overrides of the lite UI's strings, by key (`send`, `stop`, `placeholder`...). */
   strings: Partial<LiteStrings> | undefined;
+  /** `auto` (default) applies the AI's commands at once; `confirm` turns drawing and navigation into proposals the user applies or dismisses. */
+  apply: 'auto' | 'confirm' | undefined;
+  /** What the AI may do, space-separated: `read` (see the chart), `draw`, `navigate`. Default: all three. */
+  allow: string | undefined;
 }

@@ -27,6 +27,7 @@ import {
   type ChartCommandOf,
   type ChartContextInput,
 } from '../contract/index.js';
+import type { ChartCommandEvent, ChartProposalDetail } from '../events.js';
 import { buildContext } from './lightweight-charts/context.js';
 import {
   createDrawing,
@@ -38,6 +39,8 @@ import {
   type DrawingSource,
   type IndicatorInfo,
 } from './lightweight-charts/drawings.js';
+import { ghostOf } from './lightweight-charts/ghosts.js';
+import { provenanceHover } from './lightweight-charts/hover.js';
 import { SeriesBars } from './lightweight-charts/series-bars.js';
 import { TimeAxis } from './lightweight-charts/time-axis.js';
 
@@ -91,6 +94,8 @@ export type ApplyResult = { ok: true; command: ChartCommand } | { ok: false; err
 export interface ApplyOptions {
   /** Who the drawing belongs to (default `"ai"`). Host drawings survive the AI's `clear`. */
   source?: DrawingSource;
+  /** The AI turn that asked for it (provenance, from the `chart-command` event). */
+  turn?: string | undefined;
 }
 
 /** A host-owned horizontal line ("Prev close", an order's price...). */
@@ -114,6 +119,8 @@ export interface LightweightChartsConnection {
   apply(command: unknown, options?: ApplyOptions): ApplyResult;
   /** Adds (or replaces) a host-owned price line. */
   addHostPriceLine(line: HostPriceLine): ApplyResult;
+  /** Shows or hides every AI drawing at once (hidden ones are off the chart and out of the context). */
+  setAiLayerVisible(visible: boolean): void;
   /** Tells the adapter the host switched market (after loading its data). */
   setMarket(market: Partial<Market>): void;
   /** The context as it is now. */
@@ -133,6 +140,9 @@ function checkMarket(key: keyof Market, value: string): string {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** Refuses a command with a reason the model reads (`reject` on `<chart-chat>`'s events, else `preventDefault`). */
+const reject = (event: Event, reason: string) => ((event as Partial<ChartCommandEvent>).reject ? (event as ChartCommandEvent).reject(reason) : event.preventDefault());
+
 /**
  * Connects a lightweight-charts chart to a `<chart-chat>` element.
  * @param target the `<chart-chat>` element (or an ancestor: `chart-command` bubbles)
@@ -150,6 +160,10 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
   };
   /** id -> drawing, in insertion order. One namespace for every kind. */
   const drawings = new Map<string, Drawing>();
+  /** Proposed drawings (`chart-proposal`), shown as ghosts, by proposal id. */
+  const ghosts = new Map<string, Drawing[]>();
+  /** AI drawings taken off the chart by `setAiLayerVisible(false)`. */
+  let hiddenLayer: Drawing[] = [];
   const all = () => [...drawings.values()];
   const isIndicator = (d: Drawing) => d.command.type === 'indicator';
   let frame = 0;
@@ -157,7 +171,7 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
 
   // ---- context -------------------------------------------------------------------------------
   const infos = <K extends 'kind' | 'indicator'>(key: K) =>
-    all()
+    [...all(), ...[...ghosts.values()].flat()]
       .map((d) => describeDrawing(d, bars))
       .filter((d): d is Extract<DrawingInfo | IndicatorInfo, Record<K, unknown>> => key in d);
   const context = (): ChartContextInput =>
@@ -200,7 +214,7 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
   };
 
   /** Draws (or replaces, same id) within the caps; the AI may not replace the host's drawings. */
-  const draw = (command: DrawingCommand, source: DrawingSource) => {
+  const draw = (command: DrawingCommand, source: DrawingSource, turn?: string) => {
     const existing = drawings.get(command.id);
     if (existing?.source === 'host' && source !== 'host') return fail(`"${command.id}" is the host's drawing; use another id`);
     const indicator = command.type === 'indicator';
@@ -209,7 +223,7 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
       return fail(`too many ${indicator ? 'indicators' : 'drawings'} on the chart (at most ${cap}); remove some first`);
     }
     if (existing) removeDrawing(existing);
-    drawings.set(command.id, createDrawing(deps, command, source));
+    drawings.set(command.id, { ...createDrawing(deps, command, source), ...(turn ? { turn } : {}) });
   };
 
   const clear = ({ scope = 'all', source = 'ai' }: Omit<ChartCommandOf<'clear'>, 'type'>) => {
@@ -233,7 +247,7 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
   };
 
   /** Applies a valid command; returns a failure when the chart cannot do it. */
-  const run = (command: ChartCommand, source: DrawingSource): ApplyResult | void => {
+  const run = (command: ChartCommand, source: DrawingSource, turn?: string): ApplyResult | void => {
     switch (command.type) {
       case 'remove': {
         const d = drawings.get(command.id);
@@ -249,17 +263,17 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
       case 'set_timeframe':
         return changeMarket('timeframe', command.timeframe);
       default:
-        return draw(command, source);
+        return draw(command, source, turn);
     }
   };
 
-  const apply = (input: unknown, { source = 'ai' }: ApplyOptions = {}): ApplyResult => {
+  const apply = (input: unknown, { source = 'ai', turn }: ApplyOptions = {}): ApplyResult => {
     if (!connected) return fail('the adapter is disconnected');
     const parsed = parseChartCommand(input);
     if (!parsed.success) return fail(parsed.message);
     let result: ApplyResult;
     try {
-      result = run(parsed.output, source) ?? { ok: true, command: parsed.output };
+      result = run(parsed.output, source, turn) ?? { ok: true, command: parsed.output };
     } catch (error) {
       result = fail(messageOf(error));
     }
@@ -267,16 +281,49 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
     return result;
   };
 
+  /** What a command may replace or remove, to put back if a later listener rejects it. */
+  const snapshot = () => new Map([...drawings].map(([id, d]) => [id, d]));
+  const restore = (before: Map<string, Drawing>) => {
+    for (const [id, d] of drawings) if (before.get(id) !== d) removeDrawing(d);
+    for (const [id, d] of before) {
+      if (!drawings.has(id)) drawings.set(id, { ...createDrawing(deps, d.command, d.source), ...(d.turn ? { turn: d.turn } : {}) });
+    }
+    schedule();
+  };
+
   const onCommand = (event: Event) => {
     if (event.defaultPrevented) return;
-    const command = (event as CustomEvent<unknown>).detail;
-    const result = apply(command);
+    const { detail: command, turn } = event as ChartCommandEvent;
+    const before = snapshot();
+    const result = apply(command, { turn });
     if (!result.ok) {
-      event.preventDefault();
+      reject(event, result.error);
       onError?.(result.error, command);
+      return;
     }
+    // A listener after us may still reject it: then the chart shows what it showed before.
+    queueMicrotask(() => event.defaultPrevented && connected && restore(before));
   };
   target.addEventListener('chart-command', onCommand);
+
+  /** `chart-proposal`: open proposals are ghosts (dashed, translucent, marked proposed) until applied or dismissed. */
+  const onProposal = (event: Event) => {
+    const { id, status, commands } = (event as CustomEvent<ChartProposalDetail>).detail;
+    for (const g of ghosts.get(id) ?? []) g.remove();
+    ghosts.delete(id);
+    if (status === 'open') {
+      ghosts.set(
+        id,
+        commands.flatMap((c) => {
+          const ghost = ghostOf(c);
+          return ghost ? [{ ...createDrawing(deps, ghost, 'ai'), proposed: true }] : [];
+        }),
+      );
+    }
+    schedule();
+  };
+  target.addEventListener('chart-proposal', onProposal);
+  const hover = provenanceHover(chart, series, () => [...all(), ...[...ghosts.values()].flat()]);
 
   // ---- market ----------------------------------------------------------------------------------
   /** Validates and takes a new market; the AI's drawings belong to the old symbol (by default). */
@@ -304,6 +351,18 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
     },
     apply,
     addHostPriceLine: ({ role = 'level', ...line }) => apply({ type: 'price_line', role, ...line }, { source: 'host' }),
+    setAiLayerVisible(visible) {
+      if (!visible) {
+        const ai = all().filter((d) => d.source === 'ai');
+        ai.forEach(removeDrawing);
+        hiddenLayer.push(...ai);
+      } else {
+        // Back as they were, unless the AI has drawn something else under the same id since.
+        for (const d of hiddenLayer) if (!drawings.has(d.id)) drawings.set(d.id, { ...createDrawing(deps, d.command, 'ai'), ...(d.turn ? { turn: d.turn } : {}) });
+        hiddenLayer = [];
+      }
+      schedule();
+    },
     setMarket,
     context,
     refreshContext: publish,
@@ -312,16 +371,20 @@ export function connectLightweightCharts(target: ChartChatTarget, options: Light
       connected = false;
       cancelAnimationFrame(frame);
       target.removeEventListener('chart-command', onCommand);
+      target.removeEventListener('chart-proposal', onProposal);
+      hover.detach();
       // The host may have removed the chart already; then there is nothing left to take off it.
       try {
         series.unsubscribeDataChanged(onData);
         chart.timeScale().unsubscribeVisibleTimeRangeChange(schedule);
         all().forEach(removeDrawing);
+        for (const g of [...ghosts.values()].flat()) g.remove();
         deps.markers.detach();
       } catch {
         /* chart already removed */
       }
       drawings.clear();
+      ghosts.clear();
     },
   };
 }

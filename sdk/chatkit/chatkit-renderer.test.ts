@@ -125,6 +125,7 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
     expect(body.metadata).to.deep.equal({
       from: 'chatkit',
       chart_context: JSON.parse(JSON.stringify(expected.success && expected.output)),
+      chart_client: { apply: 'auto', allow: ['read', 'draw', 'navigate'], ui: 'chatkit' },
     });
     expect(request!.headers).to.include({ 'x-caller': 'kept', 'accept-language': 'en', 'content-type': 'application/json' });
     expect(request!.headers['x-chart-chat-client']).to.equal(localStorage.getItem('chart-chat:client-id'));
@@ -180,6 +181,7 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
       ['no data', undefined],
     ];
     for (const [, data] of invalid) chatkit.effect('chart_command', data);
+    await el.loop(); // commands go through the lazily loaded command loop, in arrival order
     expect(commands).to.have.length(0);
     expect(errors).to.have.length(invalid.length);
     errors.forEach((e, i) => {
@@ -193,27 +195,28 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
     expect(errors[4]!.detail.message.length).to.be.below(500);
   });
 
-  it('onClientTool answers get_chart_context, apply_chart_command and unknown tools with plain objects', async () => {
+  it('onClientTool answers get_chart_context, apply_chart_commands and unknown tools with plain objects', async () => {
     const { el, chatkit } = await chatkitChat();
     const tool = (name: string, params: Record<string, unknown>) => chatkit.options.onClientTool!({ name, params });
     const expected = parseChartContext(CONTEXT);
     expect(await tool('get_chart_context', {})).to.deep.equal(expected.success && expected.output);
 
     const commands = record<ChartCommandEvent>(el, 'chart-command');
-    expect(await tool('apply_chart_command', { type: 'set_timeframe', timeframe: '1h' })).to.deep.equal({ applied: true });
+    const outcomes = async (...commands: unknown[]) => ((await tool('apply_chart_commands', { commands })) as { outcomes: { status: string; reason?: string }[] }).outcomes;
+    expect(await outcomes({ type: 'set_timeframe', timeframe: '1h' })).to.deep.equal([{ type: 'set_timeframe', status: 'applied' }]);
     expect(commands.map((e) => e.detail)).to.deep.equal([{ type: 'set_timeframe', timeframe: '1h' }]);
 
     const reject = (e: Event) => e.preventDefault();
     el.addEventListener('chart-command', reject);
-    expect(await tool('apply_chart_command', { type: 'clear' })).to.deep.equal({ applied: false, reason: 'rejected by host' });
+    expect(await outcomes({ type: 'clear' })).to.deep.equal([{ type: 'clear', status: 'rejected', reason: 'rejected by the host' }]);
     el.removeEventListener('chart-command', reject);
 
     const errors = record<ChartCommandErrorEvent>(el, 'chart-command-error');
-    const nan = await tool('apply_chart_command', { type: 'price_line', id: 'p', price: NaN, role: 'support' });
-    expect(nan).to.deep.equal({ applied: false, reason: 'price: price must be a finite number' });
-    const huge = await tool('apply_chart_command', { type: 'marker', id: 'm', time: 1, position: 'above', shape: 'circle', text: 'y'.repeat(10 * 1024 * 1024) });
-    expect(huge.applied).to.equal(false);
-    expect(String(huge.reason)).to.contain('Expected <=64');
+    const [nan] = await outcomes({ type: 'price_line', id: 'p', price: NaN, role: 'support' });
+    expect(nan).to.deep.equal({ type: 'price_line', status: 'invalid', reason: 'price: price must be a finite number' });
+    const [huge] = await outcomes({ type: 'marker', id: 'm', time: 1, position: 'above', shape: 'circle', text: 'y'.repeat(10 * 1024 * 1024) });
+    expect(huge!.status).to.equal('invalid');
+    expect(String(huge!.reason)).to.contain('Expected <=64');
     expect(errors).to.have.length(2);
     expect(commands).to.have.length(2); // the accepted one and the rejected one; no invalid ones
 
@@ -230,9 +233,9 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
     expect(answerOf(read)).to.deep.equal([`tool output: ${JSON.stringify(expected.success && expected.output)}`]);
 
     const event = oneEvent(el, 'chart-command') as Promise<ChartCommandEvent>;
-    const apply = await chatkit.converse('/tool apply_chart_command {"type":"price_line","id":"r1","price":260,"role":"resistance"}');
+    const apply = await chatkit.converse('/tool apply_chart_commands {"commands":[{"type":"price_line","id":"r1","price":260,"role":"resistance"}]}');
     expect((await event).detail).to.deep.equal({ type: 'price_line', id: 'r1', price: 260, role: 'resistance' });
-    expect(answerOf(apply)).to.deep.equal(['tool output: {"applied":true}']);
+    expect(answerOf(apply)).to.deep.equal(['tool output: {"outcomes":[{"type":"price_line","id":"r1","status":"applied"}]}']);
   });
 
   it("re-dispatches ChatKit's events and tracks the thread id", async () => {

@@ -8,7 +8,7 @@
  * the element trusts ChatKit. This module is a lazy chunk: pages on the lite UI never load it.
  */
 import type { ChatKitOptions, OpenAIChatKit } from '@openai/chatkit';
-import { handleEffect, runClientTool } from '../bridge.js';
+import { handleAction, handleEffect, runClientTool } from '../bridge.js';
 import { fire } from '../events.js';
 import type { ChartChatErrorCode } from '../events.js';
 import { DEFAULT_CHATKIT_SRC } from '../options.js';
@@ -124,7 +124,7 @@ export class ChatKitRenderer implements Renderer {
     const x = h.chatkitOptions ?? {};
     const locale = chatkitLocale(h.locale) ?? x.locale;
     return {
-      ...x, // widgets (and their onAction) pass through as given; the element's own actions compose here
+      ...x,
       api: { ...x.api, url: h.apiUrl, domainKey: domainKeyFor(h.domainKey)!, fetch: h.transport },
       theme: typeof x.theme === 'object' ? { colorScheme: h.theme, ...x.theme } : h.theme,
       ...(locale && { locale }),
@@ -136,6 +136,12 @@ export class ChatKitRenderer implements Renderer {
         ...(h.prompts.length > 0 && { prompts: h.prompts.map(promptParts) }),
       },
       onClientTool: ({ name, params }) => runClientTool(h, name, params, x.onClientTool),
+      // chart_command / chart_proposal actions are the element's; every other action goes to the integrator's handler.
+      widgets: {
+        ...x.widgets,
+        onAction: (action, item) =>
+          action.type === 'chart_command' || action.type === 'chart_proposal' ? handleAction(h, action) : (x.widgets?.onAction?.(action, item) ?? Promise.resolve()),
+      },
     };
   }
 

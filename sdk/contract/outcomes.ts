@@ -54,5 +54,7 @@ export const capabilityOf = (type: string): Capability =>
 export const ChartClient = v.object({
   apply: v.optional(v.picklist(['auto', 'confirm'])),
   allow: v.optional(v.pipe(v.array(v.picklist(CAPABILITIES)), v.maxLength(3))),
+  /** The page's chat UI: with `chatkit` the server sends proposal cards as widgets; `lite` draws its own. */
+  ui: v.optional(v.picklist(['chatkit', 'lite'])),
 });
 export type ChartClient = v.InferOutput<typeof ChartClient>;

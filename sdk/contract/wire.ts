@@ -17,8 +17,6 @@ export const CHART_COMMAND_EFFECT = 'chart_command';
 export const CLIENT_TOOLS = {
   /** Answers the page's current, validated chart context. */
   getChartContext: 'get_chart_context',
-  /** Applies one chart command and reports whether the page applied it. */
-  applyChartCommand: 'apply_chart_command',
   /** Hands the page a batch of commands; answers their outcomes (see `outcomes.ts`). */
   applyChartCommands: 'apply_chart_commands',
 } as const;

@@ -15,6 +15,8 @@ export interface Message {
   /** Text per content part, in order. */
   parts: string[];
   streaming?: boolean;
+  /** The AI turn an assistant message belongs to (its chart changes and proposal). */
+  turn?: string;
 }
 
 export interface Problem {
@@ -33,6 +35,9 @@ export class Conversation {
   busy = false;
   allowCancel = true;
   #abort?: AbortController;
+
+  /** The current AI turn's id, once the command loop is loaded. */
+  turn?: () => string;
 
   constructor(
     private readonly host: RendererHost,
@@ -201,7 +206,7 @@ export class Conversation {
 
   #message(id: string): Message {
     let message = this.messages.find((m) => m.id === id);
-    if (!message) this.messages.push((message = { id, role: 'assistant', parts: [] }));
+    if (!message) this.messages.push((message = { id, role: 'assistant', parts: [], ...(this.turn ? { turn: this.turn() } : {}) }));
     return message;
   }
 

@@ -128,30 +128,47 @@ describe('<chart-chat renderer="lite">', () => {
     expect(await answered(el)).to.match(/^tool output: \{"error":"no chart context/);
   });
 
-  it('apply_chart_command dispatches chart-command and reports applied', async () => {
+  it('apply_chart_commands dispatches chart-command and reports applied', async () => {
     const el = await liteChat();
     const event = oneEvent(el, 'chart-command') as Promise<ChartCommandEvent>;
-    await el.sendMessage('/tool apply_chart_command {"type":"remove","id":"sup-1"}');
+    await el.sendMessage('/tool apply_chart_commands {"commands":[{"type":"remove","id":"sup-1"}]}');
     expect((await event).detail).to.deep.equal({ type: 'remove', id: 'sup-1' });
-    expect(await answered(el)).to.equal('tool output: {"applied":true}');
+    expect((await event).origin).to.equal('ai');
+    expect(await answered(el)).to.equal('tool output: {"outcomes":[{"type":"remove","id":"sup-1","status":"applied"}]}');
   });
 
-  it('apply_chart_command reports a host preventDefault() as rejected', async () => {
+  it("apply_chart_commands reports the host's reject(reason) and a bare preventDefault()", async () => {
     const el = await liteChat();
-    el.addEventListener('chart-command', (e) => e.preventDefault());
-    await el.sendMessage('/tool apply_chart_command {"type":"set_symbol","symbol":"AAPL"}');
-    expect(await answered(el)).to.equal('tool output: {"applied":false,"reason":"rejected by host"}');
+    el.addEventListener('chart-command', (e) => (e.detail.type === 'set_symbol' ? e.reject('symbols are fixed here') : e.preventDefault()));
+    await el.sendMessage('/tool apply_chart_commands {"commands":[{"type":"set_symbol","symbol":"AAPL"},{"type":"clear"}]}');
+    expect(await answered(el)).to.equal(
+      'tool output: {"outcomes":[{"type":"set_symbol","status":"rejected","reason":"symbols are fixed here"},{"type":"clear","status":"rejected","reason":"rejected by the host"}]}',
+    );
   });
 
-  it('apply_chart_command with invalid arguments reports why and fires chart-command-error', async () => {
+  it('apply_chart_commands with invalid arguments reports why and fires chart-command-error', async () => {
     const el = await liteChat();
     const commands = record(el, 'chart-command');
     const error = oneEvent(el, 'chart-command-error') as Promise<ChartCommandErrorEvent>;
-    await el.sendMessage('/tool apply_chart_command {"type":"zone","id":"z","top":-5,"bottom":10}');
+    await el.sendMessage('/tool apply_chart_commands {"commands":[{"type":"zone","id":"z","top":-5,"bottom":10}]}');
     expect((await error).detail.data).to.deep.equal({ type: 'zone', id: 'z', top: -5, bottom: 10 });
     const text = await answered(el);
-    expect(text).to.match(/^tool output: \{"applied":false,"reason":"top: price must be greater than 0/);
+    expect(text).to.match(/^tool output: \{"outcomes":\[\{"type":"zone","status":"invalid","reason":"top: price must be greater than 0/);
     expect(commands).to.have.length(0);
+  });
+
+  it('allow: commands outside the policy are refused with a reason, and no context is sent without read', async () => {
+    const el = await liteChat();
+    el.allow = 'draw';
+    const commands = record(el, 'chart-command');
+    await el.sendMessage('/tool apply_chart_commands {"commands":[{"type":"set_timeframe","timeframe":"1h"},{"type":"remove","id":"x"}]}');
+    expect(await answered(el)).to.equal(
+      'tool output: {"outcomes":[{"type":"set_timeframe","status":"refused","reason":"this page does not let the AI navigate; it allows: draw"},{"type":"remove","id":"x","status":"applied"}]}',
+    );
+    expect(commands.map((e) => (e as ChartCommandEvent).detail.type)).to.deep.equal(['remove']);
+    const bodies = (await seenRequests()).map((r) => JSON.parse(r.body));
+    expect(bodies.every((b) => !('chart_context' in b.metadata))).to.equal(true);
+    expect(bodies[0].metadata.chart_client).to.deep.equal({ apply: 'auto', allow: ['draw'], ui: 'lite' });
   });
 
   it('answers an unknown client tool with an error object', async () => {

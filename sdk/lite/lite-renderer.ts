@@ -4,14 +4,17 @@
  */
 import { html, nothing, type ReactiveController } from 'lit';
 import { promptParts, type Renderer, type RendererHost } from '../renderer.js';
+import type { CommandLoop } from '../loop/command-loop.js';
 import { Conversation, type Message } from './conversation.js';
 import { markdown } from './markdown.js';
 import { liteStyles } from './styles.js';
 import { languageOf, stringsFor, type LiteStrings } from './strings.js';
+import { turnCard } from './turn-card.js';
 
 export class LiteRenderer implements Renderer, ReactiveController {
   readonly kind = 'lite';
   readonly conversation: Conversation;
+  #loop?: CommandLoop;
 
   constructor(private readonly host: RendererHost) {
     this.conversation = new Conversation(host, () => host.requestUpdate(), () => this.strings);
@@ -19,6 +22,12 @@ export class LiteRenderer implements Renderer, ReactiveController {
     const root = host.renderRoot as ShadowRoot;
     const sheet = liteStyles.styleSheet;
     if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    // Turn cards (proposals, undo) need the command loop: load it with the UI that shows them.
+    void host.loop().then((loop) => {
+      this.#loop = loop;
+      this.conversation.turn = () => loop.turn.id;
+      host.requestUpdate();
+    });
   }
 
   /** The UI's words: `strings` over the table entry for the page's language. */
@@ -74,7 +83,7 @@ export class LiteRenderer implements Renderer, ReactiveController {
       </div>
       <div part="log" class="log" role="log" aria-label=${t.conversation}>
         ${c.messages.length
-          ? c.messages.map(renderMessage)
+          ? c.messages.map((m, i) => html`${renderMessage(m)}${this.#turnCard(m, c.messages[i + 1])}`)
           : html`${greeting ? html`<p part="greeting" class="greeting">${greeting}</p>` : nothing}
             ${prompts.length
               ? html`<ul part="prompts" class="prompts" aria-label=${t.suggestions}>
@@ -105,6 +114,13 @@ export class LiteRenderer implements Renderer, ReactiveController {
           : html`<button part="send-button" class="primary" type="submit" ?disabled=${c.busy}>${t.send}</button>`}
       </form>
     </div>`;
+  }
+
+  /** Under the last assistant message of an AI turn: its proposal and undo controls. */
+  #turnCard(m: Message, next: Message | undefined) {
+    const loop = this.#loop;
+    const turn = m.turn && next?.turn !== m.turn ? loop?.turns.find((t) => t.id === m.turn) : undefined;
+    return loop && turn ? turnCard(loop, turn) : nothing;
   }
 
   #submit = (e: Event) => {

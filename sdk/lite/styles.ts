@@ -62,5 +62,12 @@ export const liteStyles = css`
     border: 1px solid var(--_border); background: transparent; color: inherit;
   }
   .primary { background: var(--_accent); border-color: var(--_accent); color: var(--_accent-fg); }
+  .proposal { align-self: stretch; border: 1px dashed var(--_accent); border-radius: var(--_radius); padding: 8px 10px; }
+  .proposal-title { margin: 0 0 4px; font-weight: 600; }
+  .proposal ul { list-style: none; margin: 0 0 8px; padding: 0; }
+  .proposal li { display: flex; gap: 6px; align-items: center; }
+  .proposal li span { flex: 1; }
+  .proposal li button { padding: 0 6px; }
+  .actions, .turn-actions { display: flex; gap: 6px; }
   :focus-visible { outline: 2px solid var(--_accent); outline-offset: 1px; }
 `;

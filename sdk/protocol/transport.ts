@@ -4,15 +4,14 @@
  * validated chart context into the JSON body as `metadata.chart_context`, and renews the
  * session token once when the server answers 401.
  */
-import type { ChartContext } from '../contract/index.js';
 import { CLIENT_ID_HEADER } from '../contract/wire.js';
 import { clientId, sessionTokens } from './session.js';
 
 export interface TransportHost {
   /** `session-url`; when empty, no Authorization header is sent. */
   readonly sessionUrl?: string | null | undefined;
-  /** The current context, already validated (undefined when unset or invalid). */
-  validContext(): ChartContext | undefined;
+  /** What goes into every request's `metadata` (chart context, page policy, outcomes), given the request type. */
+  requestMetadata(type: unknown): Record<string, unknown>;
   /** Reports a failure that the caller of fetch may not surface (the session request). */
   reportError(code: string, error: unknown): void;
 }
@@ -22,7 +21,7 @@ export function createTransport(host: TransportHost): typeof fetch {
   return async (input, init = {}) => {
     const url = host.sessionUrl;
     if (url && session?.url !== url) session = { url, token: sessionTokens(url) };
-    const body = withContext(init.body, host.validContext());
+    const body = withMetadata(init.body, host);
     const send = async (renew?: boolean) => {
       const headers = new Headers(init.headers);
       headers.set(CLIENT_ID_HEADER, clientId());
@@ -37,15 +36,15 @@ export function createTransport(host: TransportHost): typeof fetch {
   };
 }
 
-/** Adds `metadata.chart_context` to a JSON string body; any other body passes through untouched. */
-export function withContext(body: BodyInit | null | undefined, context: ChartContext | undefined) {
-  if (typeof body !== 'string' || !context) return body;
+/** Adds the host's metadata (`chart_context`, ...) to a JSON string body; any other body passes through untouched. */
+export function withMetadata(body: BodyInit | null | undefined, host: Pick<TransportHost, 'requestMetadata'>) {
+  if (typeof body !== 'string') return body;
   try {
     const request: unknown = JSON.parse(body);
     if (!request || typeof request !== 'object' || Array.isArray(request)) return body;
-    const { metadata } = request as { metadata?: unknown };
+    const { metadata, type } = request as { metadata?: unknown; type?: unknown };
     const merged = metadata && typeof metadata === 'object' && !Array.isArray(metadata) ? metadata : {};
-    return JSON.stringify({ ...request, metadata: { ...merged, chart_context: context } });
+    return JSON.stringify({ ...request, metadata: { ...merged, ...host.requestMetadata(type) } });
   } catch {
     return body;
   }

@@ -43,7 +43,7 @@ describe('the element session client against the server', () => {
     const errors: string[] = [];
     const transport = createTransport({
       sessionUrl: `${server.url}/api/session`,
-      validContext: () => undefined,
+      requestMetadata: () => ({}),
       reportError: (code) => errors.push(code),
     });
     const send = (body: unknown) => transport(`${server.url}/api/chatkit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

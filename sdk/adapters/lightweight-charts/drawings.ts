@@ -32,6 +32,12 @@ export interface DrawingInfo {
   p2?: ChartPoint;
   /** The validated command that made it. */
   command: DrawingCommand;
+  /** The AI turn that drew it (provenance). */
+  turn?: string;
+  /** Why the AI drew it (the command's `why`). */
+  why?: string;
+  /** A proposal shown as a ghost, not applied yet. */
+  proposed?: boolean;
 }
 
 export interface IndicatorInfo {
@@ -58,6 +64,10 @@ export interface Drawing {
   readonly id: string;
   readonly command: DrawingCommand;
   readonly source: DrawingSource;
+  /** The AI turn that drew it. */
+  readonly turn?: string;
+  /** A ghost of a proposal. */
+  readonly proposed?: boolean;
   /** The line series of an indicator. */
   readonly plot?: IndicatorPlot;
   /** Called after every data change. */
@@ -156,8 +166,8 @@ export function createDrawing(deps: DrawingDeps, command: DrawingCommand, source
 }
 
 /** How a drawing appears in `drawings` and in the chart context. */
-export function describeDrawing({ id, source, command: c, plot }: Drawing, bars: SeriesBars): DrawingInfo | IndicatorInfo {
-  const common = { id, source, command: c };
+export function describeDrawing({ id, source, command: c, plot, turn, proposed }: Drawing, bars: SeriesBars): DrawingInfo | IndicatorInfo {
+  const common = { id, source, command: c, ...(turn ? { turn } : {}), ...(proposed ? { proposed } : {}) };
   if (c.type === 'indicator') return { ...common, indicator: c.indicator, params: plot!.params, paneIndex: plot!.paneIndex };
   let anchors: Pick<DrawingInfo, 'price' | 'p1' | 'p2'>;
   switch (c.type) {
@@ -183,5 +193,5 @@ export function describeDrawing({ id, source, command: c, plot }: Drawing, bars:
     }
   }
   const label = c.type === 'marker' ? c.text : c.label;
-  return { ...common, kind: c.type, ...(label === undefined ? {} : { label }), ...anchors };
+  return { ...common, kind: c.type, ...(label === undefined ? {} : { label }), ...(c.why ? { why: c.why } : {}), ...anchors };
 }
