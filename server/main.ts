@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { createCoalescingServer } from './node/coalesce-writes.js';
 import { createResponderFromEnv } from './responders/index.js';
 import { securityOptionsFromEnv, type EnvSecurityConfig } from './security/env-config.js';
 import { openStore, type OpenedStore } from './store/open-store.js';
@@ -54,7 +55,7 @@ app.get('/', serveStatic({ path: `${root}demo/index.html` }));
 app.get('/demo/*', serveStatic({ root }));
 app.get('/dist/*', serveStatic({ root }));
 
-const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {
+const server = serve({ fetch: app.fetch, port, hostname, createServer: createCoalescingServer }, (info: AddressInfo) => {
   console.log(`chart-chat listening on http://localhost:${info.port}`);
 });
 

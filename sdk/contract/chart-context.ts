@@ -3,7 +3,7 @@
  * It is data, never instructions: the server hands it to the model as a labelled data block.
  */
 import * as v from 'valibot';
-import { Id, Label, numberIn, Point, Price, Rationale, TickerSymbol, Time, Timeframe } from './primitives.js';
+import { Id, Label, MAX_PRICE, MAX_TIME, numberIn, Point, Price, Rationale, TickerSymbol, Time, Timeframe } from './primitives.js';
 
 /** Bars kept after validation: the newest ones, oldest first. */
 export const MAX_CONTEXT_BARS = 500;
@@ -30,6 +30,42 @@ export const Bar = v.pipe(
   ),
 );
 export type Bar = v.InferOutput<typeof Bar>;
+
+/** Whether `x` is a number in [min, max] (NaN and ±Infinity fail the comparisons). */
+const within = (x: unknown, min: number, max: number): boolean => typeof x == 'number' && x >= min && x <= max;
+
+/**
+ * Exactly what {@link Bar} accepts, as a plain function without allocation (the server's bar
+ * loop; the element does not import it). A drift test (contract.test.ts) holds it to `Bar`,
+ * which stays the source of truth and describes any bar this refuses.
+ */
+export function isBar(b: any): boolean {
+  return (
+    typeof b == 'object' &&
+    b != null &&
+    within(b.time, 0, MAX_TIME) &&
+    Number.isInteger(b.time) &&
+    within(b.open, Number.MIN_VALUE, MAX_PRICE) &&
+    within(b.high, Number.MIN_VALUE, MAX_PRICE) &&
+    within(b.low, Number.MIN_VALUE, MAX_PRICE) &&
+    within(b.close, Number.MIN_VALUE, MAX_PRICE) &&
+    (b.volume === undefined || within(b.volume, 0, Number.MAX_VALUE)) &&
+    b.high >= Math.max(b.open, b.close, b.low) &&
+    b.low <= Math.min(b.open, b.close)
+  );
+}
+
+/**
+ * The bars of a context: the length is checked before any bar is looked at (a schema in a pipe
+ * does not run after an issue). The server validates the same bars with a cheap loop instead
+ * of `v.array(Bar)`: see `server/chatkit/chart-context.ts`.
+ */
+export const Bars = v.pipe(
+  v.custom<v.InferInput<typeof Bar>[]>(Array.isArray, 'bars must be an array'),
+  v.maxLength(MAX_INPUT_BARS),
+  v.array(Bar),
+  v.transform(normalizeBars),
+);
 
 export const VisibleRange = v.pipe(
   v.object({ from: Time, to: Time }),
@@ -98,14 +134,7 @@ export const ChartContext = v.object({
   timeframe: Timeframe,
   visibleRange: v.optional(VisibleRange),
   lastPrice: v.optional(Price),
-  bars: v.optional(
-    v.pipe(
-      v.array(Bar),
-      v.maxLength(MAX_INPUT_BARS),
-      v.transform(normalizeBars),
-    ),
-    [],
-  ),
+  bars: v.optional(Bars, []),
   indicators: v.optional(v.pipe(v.array(ContextIndicator), v.maxLength(MAX_CONTEXT_INDICATORS)), []),
   drawings: v.optional(v.pipe(v.array(ContextDrawing), v.maxLength(MAX_CONTEXT_DRAWINGS)), []),
   meta: v.optional(Meta),
@@ -116,7 +145,8 @@ export type ChartContext = v.InferOutput<typeof ChartContext>;
 /** What a host may pass in: bars uncapped, lists optional. */
 export type ChartContextInput = v.InferInput<typeof ChartContext>;
 
-function normalizeBars(bars: Bar[]): Bar[] {
+/** Newest {@link MAX_CONTEXT_BARS}, oldest first, one per time (the last wins). */
+export function normalizeBars(bars: Bar[]): Bar[] {
   const byTime = new Map(bars.map((bar) => [bar.time, bar]));
   return [...byTime.values()].sort((x, y) => x.time - y.time).slice(-MAX_CONTEXT_BARS);
 }

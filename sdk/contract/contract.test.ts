@@ -1,7 +1,12 @@
 import { expect } from '@open-wc/testing';
+import * as v from 'valibot';
 import {
+  Bar,
   CHART_COMMAND_TYPES,
+  ChartContext,
+  isBar,
   MAX_CONTEXT_BARS,
+  MAX_INPUT_BARS,
   parseChartCommand,
   parseChartContext,
   type ChartCommandInput,
@@ -114,4 +119,47 @@ describe('ChartContext', () => {
       expect(result.success).to.equal(false);
     });
   }
+});
+
+describe('bars: one cheap loop after an early length check, held to the Bar schema', () => {
+  it('isBar accepts exactly what the Bar schema accepts (edge cases and random mutations)', () => {
+    const base = bar(3);
+    const odd: unknown[] = [Number.NaN, Infinity, -Infinity, 0, -1, 1e12, 1e12 + 1, Number.MIN_VALUE, 5e-324, 1.5, '100', null, undefined, true, [], {}, 7_258_118_400, 7_258_118_401, Number.MAX_VALUE];
+    const cases: unknown[] = [base, { ...base, volume: 0 }, { ...base, volume: 10 }, { ...base, extra: 'kept out' }, null, [], 'bar', 42, [base], {}, { time: T0 }];
+    for (const key of ['time', 'open', 'high', 'low', 'close', 'volume']) {
+      for (const value of odd) cases.push({ ...base, [key]: value });
+      const { [key]: _dropped, ...without } = base as Record<string, unknown>;
+      cases.push(without);
+    }
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 2000; i++) {
+      const close = 1 + random() * 200;
+      cases.push({ time: T0 + Math.floor(random() * 1e6) * (random() < 0.05 ? 0.5 : 1), open: close + (random() - 0.5) * 10, high: close + (random() - 0.2) * 10, low: close - (random() - 0.2) * 10, close, ...(random() < 0.5 ? { volume: (random() - 0.1) * 1e6 } : {}) });
+    }
+    let disagreements = 0;
+    for (const candidate of cases) if (isBar(candidate) !== v.is(Bar, candidate)) disagreements++;
+    expect(disagreements).to.equal(0);
+    // The random cases cover both answers.
+    expect(cases.some((c) => isBar(c))).to.equal(true);
+    expect(cases.filter((c) => !isBar(c)).length).to.be.greaterThan(100);
+  });
+
+  it('refuses too many bars before looking at any of them', () => {
+    const result = v.safeParse(ChartContext, { symbol: 'A', timeframe: '1D', bars: Array.from({ length: MAX_INPUT_BARS + 1 }, () => null) });
+    expect(result.success).to.equal(false);
+    expect(result.issues?.map((issue) => v.getDotPath(issue))).to.deep.equal(['bars']);
+  });
+
+  it('describes a refused bar with the Bar schema, its index in the path', () => {
+    const bars = [bar(0), bar(1), bar(2), { ...bar(3), high: 'x' }];
+    const result = parseChartContext({ symbol: 'A', timeframe: '1D', bars });
+    expect(result.success).to.equal(false);
+    if (!result.success) expect(result.message).to.match(/^bars\.3\.high: /);
+  });
+
+  it('copies kept bars without unknown keys', () => {
+    const result = parseChartContext({ symbol: 'A', timeframe: '1D', bars: [{ ...bar(0), note: '<b>' }] });
+    expect(result.success && result.output.bars).to.deep.equal([bar(0)]);
+  });
 });

@@ -5,10 +5,12 @@
  */
 import { Hono, type Context, type Handler } from 'hono';
 import * as v from 'valibot';
-import { ChartClient, ChartContext, CLIENT_METADATA, CommandOutcomes, OUTCOMES_METADATA, parseChartContext } from '../../sdk/contract/index.js';
+import { ChartClient, CLIENT_METADATA, CommandOutcomes, OUTCOMES_METADATA, type ChartContext } from '../../sdk/contract/index.js';
+import { parseChartContext } from './chart-context.js';
 import type { RequestContext } from './context.js';
 import { errorResponse, RequestError } from '../wire/request-error.js';
 import { readJsonBody } from './http-body.js';
+import { OBSERVER_KEY, requestInfo } from './observer.js';
 import { describeRequestIssues } from './requests.js';
 import type { ChatKitServer } from './server.js';
 import { sseResponse } from './sse.js';
@@ -38,7 +40,9 @@ export function postRouter(paths: readonly string[], handler: Handler): Hono {
 export function chatkitRoute(server: ChatKitServer, options: ChatKitRouteOptions): Handler {
   return async (c) => {
     try {
+      const observer = c.get(OBSERVER_KEY);
       const body = await readJsonBody(c.req.raw, options.maxBodyBytes);
+      observer?.request?.(requestInfo(body));
       const chartContext = chartContextOf(body);
       const loop = chartLoopOf(body);
       const user = await options.resolveUser(c);
@@ -55,7 +59,7 @@ export function chatkitRoute(server: ChatKitServer, options: ChatKitRouteOptions
         case 'json':
           return c.json(result.body as object, 200);
         case 'stream':
-          return sseResponse(result.events);
+          return sseResponse(result.events, observer);
       }
     } catch (error) {
       if (error instanceof RequestError) return errorResponse(error);
@@ -76,10 +80,8 @@ function chartContextOf(body: unknown): ChartContext | undefined {
 export function validChartContext(raw: unknown, where: string): ChartContext {
   const parsed = parseChartContext(raw);
   if (parsed.success) return parsed.output;
-  // Re-describe the issues ourselves: the contract's message may quote what the client sent.
-  const issues = v.safeParse(ChartContext, raw);
-  const message = issues.success ? 'invalid chart context' : describeRequestIssues(issues.issues, where);
-  throw new RequestError(400, 'invalid_chart_context', message.slice(0, 400));
+  // Described by our own function: the contract's message may quote what the client sent.
+  throw new RequestError(400, 'invalid_chart_context', describeRequestIssues(parsed.issues, where).slice(0, 400));
 }
 
 /** `metadata.chart_client` and `metadata.chart_outcomes`: what the page accepts and what it did with earlier commands. */

@@ -50,6 +50,22 @@ export function toWirePage<T>(page: Page<T>, map: (row: T) => unknown): unknown 
 
 /** One stream event as compact JSON (no whitespace, so it always fits one `data:` line). */
 export function eventJson(event: ThreadStreamEvent): string {
-  if ('item' in event) return JSON.stringify(compact({ ...event, item: toWireItem(event.item) }));
-  return JSON.stringify(compact(event));
+  // Most events (every text delta) hold no null to drop: stringify them without the deep copy.
+  // (JSON.stringify already omits undefined fields; compact keeps array entries, as it does.)
+  return JSON.stringify(hasDroppableNull(event) ? compact(event) : event);
+}
+
+/** Whether {@link compact} would drop something: a null object field outside an opaque payload. */
+function hasDroppableNull(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const entry of value) if (entry !== null && typeof entry === 'object' && hasDroppableNull(entry)) return true;
+    return false;
+  }
+  for (const key in value) {
+    const field = (value as Record<string, unknown>)[key];
+    if (field === null) return true;
+    if (typeof field === 'object' && field !== undefined && !OPAQUE_KEYS.has(key) && hasDroppableNull(field)) return true;
+  }
+  return false;
 }

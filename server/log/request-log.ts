@@ -3,12 +3,13 @@
  * (`msg: "request"`), and for streaming answers one more when the stream ends (`msg: "turn"`):
  * ChatKit request type, thread id, a keyed hash of the user, duration, chart commands and tool
  * calls sent, error code. What the user typed and the chart context they sent are logged only
- * at debug level; tokens and keys never (the logger redacts them anyway).
+ * at debug level; tokens and keys never (the logger redacts them anyway). Everything comes from
+ * the typed values the protocol core publishes (server/chatkit/observer.ts), never from bytes.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { tapBody } from '../lib/body-tap.js';
+import { OBSERVER_KEY, type RequestInfo, type StreamOutcome } from '../chatkit/observer.js';
 import type { LogFields, Logger } from './logger.js';
-import { StreamObserver } from './stream-observer.js';
+import { TurnTally } from './turn-tally.js';
 import type { UserHasher } from './user-hash.js';
 
 export interface RequestLogOptions {
@@ -23,14 +24,22 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     const debug = logger.enabled('debug');
-    const body = captureRequestBody(c, debug ? DEBUG_CAPTURE_LIMIT : INFO_CAPTURE_LIMIT);
+    // The protocol core tells us what it parsed and streamed; no bytes are read or parsed here.
+    let request: RequestInfo | undefined;
+    let tally: TurnTally | undefined;
+    let turnEnded: ((outcome: StreamOutcome) => void) | undefined;
+    let endedEarly: StreamOutcome | undefined;
+    c.set(OBSERVER_KEY, {
+      request: (info) => void (request = info),
+      event: (event) => (tally ??= new TurnTally({ keepCommands: debug, started })).push(event),
+      end: (outcome) => (turnEnded ? turnEnded(outcome) : (endedEarly = outcome)),
+    });
     await next();
 
-    const request = readChatKitRequest(body(), debug);
     const user = userOf(c);
     const base: LogFields = {
-      ...(request.type !== undefined && { type: request.type }),
-      ...(request.threadId !== undefined && { thread_id: request.threadId }),
+      ...(request?.type !== undefined && { type: request.type }),
+      ...(request?.threadId !== undefined && { thread_id: request.threadId }),
       ...(user !== undefined && { user: await hashUser(user) }),
     };
     const status = c.res.status;
@@ -42,132 +51,40 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
       duration_ms: Math.round(performance.now() - started),
       ...base,
       ...(errorCode !== undefined && { error_code: errorCode }),
-      ...(debug && request.debug),
+      ...(debug && request !== undefined && debugFields(request.body)),
     };
     if (status >= 500) logger.error('request', line);
     else logger.info('request', line);
 
-    const stream = c.res.body;
-    if (!stream || !(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream')) return;
-    const observer = new StreamObserver({ keepCommands: debug });
-    c.res = new Response(
-      tapBody(stream, {
-        chunk: (bytes) => {
-          observer.push(bytes);
-          return bytes;
-        },
-        end: (outcome) => {
-          const stats = observer.stats;
-          const turn: LogFields = {
-            ...base,
-            ...(stats.threadId !== undefined && { thread_id: stats.threadId }),
-            duration_ms: Math.round(performance.now() - started),
-            ...(stats.firstEventMs !== undefined && { first_event_ms: stats.firstEventMs }),
-            events: stats.events,
-            chart_commands: stats.chartCommands,
-            tool_calls: stats.toolCalls,
-            outcome,
-            ...(stats.errorCode !== undefined && { error_code: stats.errorCode }),
-            ...(debug && { commands: stats.commands }),
-          };
-          if (stats.errorCode !== undefined || outcome === 'error') logger.warn('turn', turn);
-          else logger.info('turn', turn);
-        },
-      }),
-      c.res,
-    );
+    if (!c.res.body || !(c.res.headers.get('content-type') ?? '').startsWith('text/event-stream')) return;
+    turnEnded = (outcome) => {
+      const stats = tally?.stats ?? { events: 0, chartCommands: 0, toolCalls: 0 };
+      const turn: LogFields = {
+        ...base,
+        ...(stats.threadId !== undefined && { thread_id: stats.threadId }),
+        duration_ms: Math.round(performance.now() - started),
+        ...(stats.firstEventMs !== undefined && { first_event_ms: stats.firstEventMs }),
+        events: stats.events,
+        chart_commands: stats.chartCommands,
+        tool_calls: stats.toolCalls,
+        outcome,
+        ...(stats.errorCode !== undefined && { error_code: stats.errorCode }),
+        ...(debug && { commands: stats.commands ?? [] }),
+      };
+      if (stats.errorCode !== undefined || outcome === 'error') logger.warn('turn', turn);
+      else logger.info('turn', turn);
+    };
+    if (endedEarly !== undefined) turnEnded(endedEarly);
   };
 }
 
-interface ChatKitRequestInfo {
-  type?: string;
-  threadId?: string;
-  /** Only filled at debug level: the user's text and a summary of the chart context. */
-  debug?: LogFields;
-}
-
-/**
- * Bytes of a request body kept for the log. At info level only the op and thread are read
- * (from the start of the body, where clients put them); at debug level the whole body is parsed
- * for the user's text and the chart context, and bigger bodies fall back to the info view.
- */
-const INFO_CAPTURE_LIMIT = 16 * 1024;
-const DEBUG_CAPTURE_LIMIT = 256 * 1024;
-
-interface CapturedBody {
-  bytes: Uint8Array;
-  complete: boolean;
-}
-
-/**
- * Copies the request body as the handler reads it (up to `limit` bytes), without reading
- * anything itself: a body the handler never read (refused before it) is not read here either.
- */
-function captureRequestBody(c: Context, limit: number): () => CapturedBody | undefined {
-  const raw = c.req.raw;
-  if (!raw.body || c.req.method === 'GET' || c.req.method === 'HEAD') return () => undefined;
-  const chunks: Uint8Array[] = [];
-  let kept = 0;
-  let total = 0;
-  let complete = false;
-  const tapped = tapBody(raw.body, {
-    chunk: (bytes) => {
-      total += bytes.byteLength;
-      if (kept < limit) {
-        const part = bytes.slice(0, limit - kept);
-        chunks.push(part);
-        kept += part.byteLength;
-      }
-      return bytes;
-    },
-    end: (outcome) => {
-      complete = outcome === 'done' && total === kept;
-    },
-  });
-  // Same URL, headers and abort signal; only the body now flows through the tap.
-  c.req.raw = new Request(raw, { body: tapped, duplex: 'half' } as RequestInit);
-  return () => {
-    if (chunks.length === 0) return undefined;
-    const bytes = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.byteLength, 0));
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return { bytes, complete };
-  };
-}
-
-/** The ChatKit op and thread of this request, from the body bytes the handler read. */
-function readChatKitRequest(captured: CapturedBody | undefined, debug: boolean): ChatKitRequestInfo {
-  if (!captured) return {};
-  const text = new TextDecoder().decode(captured.bytes);
-  if (!captured.complete || !debug) {
-    // Only the op and thread are needed: read them from the text instead of parsing it all.
-    // The op pattern needs a dot, so nested `"type":"input_text"` values never match.
-    const info: ChatKitRequestInfo = {};
-    const type = /"type"\s*:\s*"((?:threads|items|attachments|input)\.[a-z_.]{1,48})"/.exec(text)?.[1];
-    const threadId = /"thread_id"\s*:\s*"([A-Za-z0-9_-]{1,128})"/.exec(text)?.[1];
-    if (type !== undefined) info.type = type;
-    if (threadId !== undefined) info.threadId = threadId;
-    return info;
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return {};
-  }
+/** At debug level: the user's text and a summary of the chart context, from the parsed body. */
+function debugFields(body: unknown): LogFields {
   if (!isRecord(body)) return {};
-  const params = isRecord(body['params']) ? body['params'] : {};
-  const info: ChatKitRequestInfo = {};
-  if (typeof body['type'] === 'string' && body['type'].length <= 64) info.type = body['type'];
-  if (typeof params['thread_id'] === 'string' && params['thread_id'].length <= 128) info.threadId = params['thread_id'];
-  if (debug) info.debug = debugFields(params, isRecord(body['metadata']) ? body['metadata'] : {});
-  return info;
+  return debugFieldsOf(isRecord(body['params']) ? body['params'] : {}, isRecord(body['metadata']) ? body['metadata'] : {});
 }
 
-function debugFields(params: Record<string, unknown>, metadata: Record<string, unknown>): LogFields {
+function debugFieldsOf(params: Record<string, unknown>, metadata: Record<string, unknown>): LogFields {
   const fields: LogFields = {};
   const input = isRecord(params['input']) ? params['input'] : undefined;
   const content = input && Array.isArray(input['content']) ? input['content'] : [];

@@ -28,6 +28,8 @@ export class DeltaGuard {
   readonly #starts: readonly string[];
   #holding = 0;
   #buffer = '';
+  /** The last chunk ended in a non-ASCII byte: the decoder may hold part of a character. */
+  #midCharacter = false;
 
   constructor(patterns: readonly Uint8Array[], onHit: () => void) {
     this.#patterns = patterns;
@@ -35,8 +37,14 @@ export class DeltaGuard {
     this.#starts = patterns.map((p) => new TextDecoder().decode(p.subarray(0, MIN_HELD_PREFIX)));
   }
 
+  /** Nothing held, buffered or half-decoded: a chunk of whole, harmless frames may skip {@link push}. */
+  get idle(): boolean {
+    return this.#holding === 0 && this.#buffer === '' && !this.#midCharacter;
+  }
+
   /** SSE bytes in, SSE bytes out (whole frames only; a partial frame waits for its end). */
   push(bytes: Uint8Array): Uint8Array {
+    this.#midCharacter = bytes.byteLength > 0 && bytes[bytes.byteLength - 1]! >= 0x80;
     this.#buffer += this.#decoder.decode(bytes, { stream: true });
     let out = '';
     let end: number;

@@ -5,6 +5,7 @@
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
+import { createCoalescingServer } from '../node/coalesce-writes.js';
 
 export interface Listening {
   /** Base URL, e.g. `http://127.0.0.1:54321`. */
@@ -14,7 +15,7 @@ export interface Listening {
 
 export function listen(app: Hono): Promise<Listening> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', createServer: createCoalescingServer }, (info: AddressInfo) => {
       resolve({
         url: `http://127.0.0.1:${info.port}`,
         close: () =>

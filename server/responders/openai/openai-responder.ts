@@ -8,7 +8,8 @@
 import OpenAI from 'openai';
 import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import type { FunctionTool } from 'openai/resources/responses/responses';
-import { APPLY_COMMANDS_TOOL, parseChartContext, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
+import { APPLY_COMMANDS_TOOL, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
+import { parseChartContext } from '../../chatkit/chart-context.js';
 import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../../wire/types.js';
 import { AssistantMessageWriter, chartCommandEffect, titleFrom, userMessageText } from '../kit/index.js';
 import type { Responder, ResponderContext } from '../../chatkit/responder.js';
