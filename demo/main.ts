@@ -114,13 +114,23 @@ async function start() {
   });
   await showMarket(symbol, timeframe);
 
+  // Confirm mode: the AI's drawings arrive as ghosts plus a card (Apply / Dismiss) in the chat.
+  const confirmBox = $<HTMLInputElement>('#confirm');
+  confirmBox.checked = params.get('apply') === 'confirm';
+  const setApply = () => (chat.apply = confirmBox.checked ? 'confirm' : 'auto');
+  setApply();
+  confirmBox.addEventListener('change', setApply);
+  const layerBox = $<HTMLInputElement>('#ai-layer');
+  layerBox.addEventListener('change', () => handle.setAiLayerVisible(layerBox.checked));
+
   for (const select of [symbolSelect, timeframeSelect]) {
     select.addEventListener('change', () => void showMarket(symbolSelect.value, timeframeSelect.value));
   }
 
   // Listen on the parent: the adapter (on the element) has run by then, so a rejection shows.
   chat.parentElement!.addEventListener('chart-command', (e) => {
-    logLine(log, e.defaultPrevented ? 'rejected' : 'ok', e.detail.type, describeCommand(e.detail));
+    const origin = e.origin === 'ai' ? '' : ` (${e.origin})`;
+    logLine(log, e.defaultPrevented ? 'rejected' : 'ok', e.detail.type, `${describeCommand(e.detail)}${origin}`);
   });
   chat.parentElement!.addEventListener('chart-command-error', (e) => logLine(log, 'error', 'invalid', e.detail.message));
 

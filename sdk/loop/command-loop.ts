@@ -249,7 +249,7 @@ export class CommandLoop {
   #before(id: string, context: ChartContext | undefined): ChartCommand | undefined {
     const drawn = this.#drawn.get(id);
     if (drawn) return drawn;
-    const d = context?.drawings.find((x) => x.id === id);
+    const d = context?.drawings.find((x) => x.id === id && !x.proposed); // a ghost is not on the chart
     return d?.kind === 'price_line' && d.price
       ? { type: 'price_line', id, price: d.price, role: 'level', ...(d.label ? { label: d.label } : {}) }
       : undefined;
