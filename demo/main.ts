@@ -121,7 +121,7 @@ async function start() {
   setApply();
   confirmBox.addEventListener('change', setApply);
   const layerBox = $<HTMLInputElement>('#ai-layer');
-  layerBox.addEventListener('change', () => handle.setAiLayerVisible(layerBox.checked));
+  layerBox.addEventListener('change', () => handle?.setAiLayerVisible(layerBox.checked));
 
   for (const select of [symbolSelect, timeframeSelect]) {
     select.addEventListener('change', () => void showMarket(symbolSelect.value, timeframeSelect.value));
