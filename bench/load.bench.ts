@@ -86,7 +86,7 @@ export default async function loadBench(): Promise<Record<string, string | numbe
   const out: Record<string, string | number> = {};
   try {
     const converse = (n: number) =>
-      inParallel(n, n, (i) => streamConversation(url, conversationMessage(i), expectedAnswer(i, { words: WORDS }), { 'x-chart-chat-client': `bench-client-${String(i).padStart(5, '0')}` }));
+      inParallel(n, n, (i) => streamConversation(url, conversationMessage(i), expectedAnswer(i, { words: WORDS }), { 'x-chart-chat-client': `bench-client-${String(i).padStart(5, '0')}-0123456789abcdef01234` }));
     await converse(50); // warm-up: JIT, sockets, pools
     await direct(upstream.baseURL, 50);
 

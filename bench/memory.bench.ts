@@ -29,16 +29,16 @@ async function bytesPerThread(context: unknown): Promise<number> {
   const app = createApp({ responder: new EchoResponder(), log: () => {} });
   const metadata = context === undefined ? undefined : { chart_context: context };
   // One warm-up thread so lazily created structures are not counted.
-  const warm = await post(app, createThread('warm up', metadata), { 'x-chart-chat-client': 'bench-memory-warmup' });
+  const warm = await post(app, createThread('warm up', metadata), { 'x-chart-chat-client': 'bench-memory-warmup-0123456789abcdef01234' });
   if (metadata && !warm.raw.includes('[chart: TSLA 1D, 300 bars]')) throw new Error('the chart context did not reach the responder');
   const before = await settledHeap();
   for (let i = 0; i < THREADS; i++) {
-    const answer = await post(app, createThread(`what chart is loaded? (${i})`, metadata), { 'x-chart-chat-client': `bench-memory-${String(i).padStart(6, '0')}` });
+    const answer = await post(app, createThread(`what chart is loaded? (${i})`, metadata), { 'x-chart-chat-client': `bench-memory-${String(i).padStart(6, '0')}-0123456789abcdef01234` });
     if (answer.status !== 200) throw new Error(`HTTP ${answer.status}: ${answer.raw.slice(0, 200)}`);
   }
   const after = await settledHeap();
   // Use the app (and its store) after the measurement, so neither is collected before it.
-  const list = await post(app, { type: 'threads.list', params: { limit: 1 } }, { 'x-chart-chat-client': 'bench-memory-000000' });
+  const list = await post(app, { type: 'threads.list', params: { limit: 1 } }, { 'x-chart-chat-client': 'bench-memory-000000-0123456789abcdef01234' });
   if (list.status !== 200) throw new Error(`threads.list failed: ${list.raw.slice(0, 200)}`);
   return (after - before) / THREADS;
 }

@@ -31,8 +31,10 @@ export interface AppOptions extends SecurityOptions {
   /** Threads and items. Default: a fresh in-memory store. */
   store?: Store;
   /**
-   * The user id every thread is scoped to. Default: {@link anonymousClientUser} (the element's
-   * per-browser `X-Chart-Chat-Client` id, else "anonymous"). May throw a `RequestError` (e.g. 401).
+   * The user id every thread is scoped to. Default: the session token's user when `session` is
+   * set, else the element's per-browser `X-Chart-Chat-Client` id ({@link anonymousClientUser});
+   * a request with neither is refused (401 `missing_identity`), never mapped to a shared user.
+   * May throw a `RequestError` (e.g. 401).
    */
   resolveUser?: ResolveUser;
   /** Two-phase attachment uploads; absent → `attachments.*` answer 400 not_supported. */
@@ -68,10 +70,15 @@ export interface AppOptions extends SecurityOptions {
 
 export { CLIENT_ID_HEADER };
 
-/** The default `resolveUser`: the element's anonymous per-client id, validated, else "anonymous". */
+/**
+ * The element's per-browser client id as a user id (`client:<id>`), for your own `resolveUser`.
+ * Fails closed: without a well-formed id (32-64 chars of [A-Za-z0-9_-]) it throws a 401 — there
+ * is no shared "anonymous" user.
+ */
 export function anonymousClientUser(c: Context): string {
   const id = clientIdOf(c);
-  return id === undefined ? 'anonymous' : deviceUser(id);
+  if (id === undefined) throw new RequestError(401, 'missing_identity', 'Send an X-Chart-Chat-Client id of 32-64 characters [A-Za-z0-9_-].');
+  return deviceUser(id);
 }
 
 /**
@@ -109,18 +116,18 @@ export function createApp(options: AppOptions): Hono {
   const rateLimit = options.rateLimit && shared && !options.rateLimit.shared ? { ...options.rateLimit, shared } : options.rateLimit;
   const security = securityLayer(
     { ...options, ...(rateLimit && { rateLimit }), secrets: [...(options.secrets ?? []), ...(options.responder.secrets ?? [])] },
-    { ...(tokens && { tokens, requireSession: session.requireSession ?? false, logKey: session.secret }) },
+    { ...(tokens && { tokens, requireSession: session.requireSession ?? false, logKey: session.secret }), ownResolveUser: options.resolveUser !== undefined },
   );
 
   const app = new Hono();
   app.use('*', ...security.everyResponse);
   app.use('/api/*', ...security.api);
   app.use('/dist/*', ...security.assets);
-  if (session && tokens) app.route('/', sessionRouter(session, tokens, [paths.session], options.logger));
+  if (session && tokens) app.route('/', sessionRouter(session, tokens, { aliases: [paths.session], ipKey: security.ipKey, ...(options.logger && { logger: options.logger }) }));
   for (const path of userEndpoints(paths)) app.use(path, ...security.chatkit);
   app.use('*', ...(options.middleware ?? []));
   app.get('/healthz', (c) => c.json({ ok: true }));
-  const resolveUser = options.resolveUser ?? security.resolveUser ?? anonymousClientUser;
+  const resolveUser = options.resolveUser ?? security.resolveUser;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   app.route('/', chatkitRouter(server, { paths: [paths.chatkit, paths.proxy], resolveUser, maxBodyBytes }));
   app.route('/', postRouter([paths.chartAction], chartActionRoute({ responder: options.responder, resolveUser, maxBodyBytes, log })));

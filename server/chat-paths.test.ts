@@ -21,7 +21,7 @@ describe('POST /api/chatkit/proxy', () => {
   it('is the ChatKit endpoint: the same threads, streamed over a real socket', async () => {
     const store = new MemoryStore();
     const server = await listen(createApp({ responder: new EchoResponder(), store }));
-    const user = { 'X-Chart-Chat-Client': 'proxy-user-0001' };
+    const user = { 'X-Chart-Chat-Client': 'proxy-user-0001-0123456789abcdef01234' };
     try {
       const created = await post(server.url, createThread('via proxy'), user, PROXY);
       assert.equal(created.status, 200, created.raw);

@@ -33,7 +33,7 @@ it('npm start: prints one ready line, serves API + demo + dist, exits on SIGTERM
     const base = `http://127.0.0.1:${match[1]}`;
 
     assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { ok: true });
-    const created = await post(base, createThread('hello'), { 'X-Chart-Chat-Client': 'main-test-client' });
+    const created = await post(base, createThread('hello'), { 'X-Chart-Chat-Client': 'main-test-client-0123456789abcdef01234' });
     assert.equal(created.status, 200);
     assert.ok(createdThreadId(created));
 

@@ -321,7 +321,7 @@ describe('README.md', () => {
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       assert.deepEqual(await health.json(), { ok: true });
       const body = JSON.stringify({ type: 'threads.create', params: { input: { content: [{ type: 'input_text', text: 'what chart is loaded?' }], attachments: [], inference_options: {} } } });
-      const headers = { 'content-type': 'application/json', 'x-chart-chat-client': 'readme-check-0001' }; // the element's anonymous id
+      const headers = { 'content-type': 'application/json', 'x-chart-chat-client': 'readme-check-0001-0123456789abcdef01234' }; // the element's anonymous id
       const chat = await fetch(`http://127.0.0.1:${port}/api/chatkit`, { method: 'POST', headers, body });
       assert.equal(chat.status, 200);
       assert.match(chat.headers.get('content-type') ?? '', /^text\/event-stream/);

@@ -7,8 +7,12 @@
 /** The per-browser anonymous id the element sends on every request (threads are scoped to it). */
 export const CLIENT_ID_HEADER = 'X-Chart-Chat-Client';
 
-/** What a client id must look like; anything else is no identity at all. */
-export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+/**
+ * What a client id must look like; anything else is no identity at all. Without sessions the id
+ * is a bearer secret, so it must be unguessable: at least 32 characters (the element sends 32
+ * hex digits, 128 random bits).
+ */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{32,64}$/;
 
 /** The `client_effect` name whose `data` is one `ChartCommand`. */
 export const CHART_COMMAND_EFFECT = 'chart_command';

@@ -359,7 +359,8 @@ describe('<chart-chat renderer="lite">', () => {
         body: JSON.stringify({ type: 'threads.get_by_id', params: { thread_id: el.threadId } }),
       });
     expect((await get(localStorage.getItem('chart-chat:client-id')!)).status).to.equal(200);
-    expect((await get('someone-else-entirely')).status).to.equal(404);
+    expect((await get('someone-else-entirely-0123456789abcdef')).status).to.equal(404);
+    expect((await get('short-id')).status, 'ids under 128 bits are refused').to.equal(401);
   });
 
   it('dispatches ready, response start/end and thread-change events', async () => {

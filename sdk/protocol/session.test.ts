@@ -66,7 +66,7 @@ describe('session tokens', () => {
     ]);
     const [session, first, second] = requests;
     expect(session!.body).to.equal('{}');
-    expect(session!.headers['x-chart-chat-client']).to.equal(localStorage.getItem('chart-chat:client-id'));
+    expect(session!.headers['x-chart-chat-client'], 'a client id is no proof of identity').to.equal(undefined);
     expect(first!.headers['authorization']).to.match(/^Bearer \S+$/);
     expect(second!.headers['authorization']).to.equal(first!.headers['authorization']);
   });
@@ -88,6 +88,9 @@ describe('session tokens', () => {
     ]);
     const firstToken = requests[1]!.headers['authorization'];
     expect(requests[2]!.headers['authorization'], 'refresh presents the old token').to.equal(firstToken);
+    // The device cookie from the first answer comes back, and page scripts cannot read it.
+    expect(requests[2]!.headers['cookie']).to.match(/chart_chat_device=cc1\./);
+    expect(document.cookie).to.not.include('chart_chat_device');
     expect(requests[3]!.headers['authorization']).to.match(/^Bearer /).and.not.equal(firstToken);
     // Same identity after the refresh: the thread is still ours.
     expect(el.threadId).to.match(/^thr_/);

@@ -2,9 +2,9 @@
  * Identity for protocol requests: a random client id kept per browser (the server's default
  * `resolveUser` scopes threads by it) and, when `session-url` is set, a short-lived bearer token
  * minted by the server (`POST session-url` -> `{token, expires_at}`), refreshed before it expires.
+ * The session request carries credentials: the server binds the identity to an HttpOnly cookie.
  */
 import * as v from 'valibot';
-import { CLIENT_ID_HEADER } from '../contract/wire.js';
 
 export const CLIENT_ID_KEY = 'chart-chat:client-id';
 
@@ -38,8 +38,10 @@ export function sessionTokens(url: string): (renew?: boolean) => Promise<string>
   const mint = async () => {
     const res = await fetch(url, {
       method: 'POST',
-      // The old token (if any) lets the server keep the same identity across a refresh.
-      headers: { 'Content-Type': 'application/json', [CLIENT_ID_HEADER]: clientId(), ...(token && { Authorization: `Bearer ${token}` }) },
+      // The server's HttpOnly device cookie (also when embedded cross-site) or the old token
+      // keeps the same identity; a client id is never proof of one.
+      credentials: 'include',
+      headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) },
       body: '{}',
     });
     if (!res.ok) throw Error(`session request failed with HTTP ${res.status}`);

@@ -18,7 +18,7 @@ import { assistantDone, ScriptedResponder } from '../test-support/scripted-respo
 import { listen } from '../test-support/listen.js';
 import { assistantMessages, chartCommands, chartContext } from '../test-support/responder-assertions.js';
 
-const USER = { 'X-Chart-Chat-Client': 'chart-action-user' };
+const USER = { 'X-Chart-Chat-Client': 'chart-action-user-0123456789abcdef01234' };
 const PATH = '/api/chatkit/chart-action';
 const triangle = (i: number) => {
   const phase = (i % 40) / 40;
@@ -45,7 +45,7 @@ describe('POST /api/chatkit/chart-action', () => {
         chart_commands.map((command) => [command.type, command.role, command.price]),
         [...levels.support.map((l) => ['price_line', 'support', l.price]), ...levels.resistance.map((l) => ['price_line', 'resistance', l.price])],
       );
-      assert.deepEqual((await store.loadThreads('client:chart-action-user', { limit: 10, order: 'desc' })).data, [], 'no thread was stored');
+      assert.deepEqual((await store.loadThreads('client:chart-action-user-0123456789abcdef01234', { limit: 10, order: 'desc' })).data, [], 'no thread was stored');
 
       const turn = await post(server.url, createThread(query, { chart_context: CONTEXT }), USER);
       assert.equal(text, assistantMessages(turn.events!)[0]!.text);

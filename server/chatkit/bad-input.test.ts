@@ -12,8 +12,8 @@ import { addMessage, createdThreadId, createThread, post, userInput, type Answer
 import { listen } from '../test-support/listen.js';
 import { TestAttachmentStore, wireActions, wireTranscriber } from '../test-support/wire-responder.js';
 
-const USER = { 'X-Chart-Chat-Client': 'bad-input-user' };
-const OWNER = 'client:bad-input-user';
+const USER = { 'X-Chart-Chat-Client': 'bad-input-user-0123456789abcdef01234' };
+const OWNER = 'client:bad-input-user-0123456789abcdef01234';
 /** Planted in bad values: an error message must never contain it. */
 const MARK = 'ECHO_MARK';
 

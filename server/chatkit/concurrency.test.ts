@@ -19,7 +19,7 @@ it(`${USERS} concurrent users × ${TURNS} streamed turns stay isolated and order
   const server = await listen(createApp({ responder: new EchoResponder(), store }));
   try {
     const conversations = Array.from({ length: USERS }, async (_, u) => {
-      const headers = { 'X-Chart-Chat-Client': `concurrent-user-${String(u).padStart(3, '0')}` };
+      const headers = { 'X-Chart-Chat-Client': `concurrent-user-${String(u).padStart(3, '0')}-0123456789abcdef01234` };
       const first = await post(server.url, createThread(`user ${u} turn 0`), headers);
       assert.equal(first.status, 200);
       const threadId = createdThreadId(first);

@@ -13,7 +13,7 @@ import { SSE_FRAMING } from '../test-support/sse.js';
 import { assertWireEqual, IdMap, readCapture } from '../test-support/wire-capture.js';
 import { TestAttachmentStore, Wire2Responder, WireResponder, wireActions, wireTranscriber } from '../test-support/wire-responder.js';
 
-const HEADERS = { 'X-Chart-Chat-Client': 'conformance-client' };
+const HEADERS = { 'X-Chart-Chat-Client': 'conformance-client-0123456789abcdef01234' };
 
 const captures: Array<{ file: string; exchanges: number; responder: () => Responder }> = [
   { file: 'wire.txt', exchanges: 12, responder: () => new WireResponder() },

@@ -49,7 +49,7 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
-const USER = { 'X-Chart-Chat-Client': 'disconnect-user', 'content-type': 'application/json' };
+const USER = { 'X-Chart-Chat-Client': 'disconnect-user-0123456789abcdef01234', 'content-type': 'application/json' };
 
 describe('client disconnect', () => {
   it('aborting the fetch mid-stream cancels the responder and saves the partial reply', async () => {

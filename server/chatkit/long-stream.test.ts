@@ -34,7 +34,7 @@ it(`an open stream holds no memory per event (${TOTAL.toLocaleString('en-US')} e
   const app = createApp({ responder, logger: createLogger({ level: 'info', sink: () => {}, secrets: [secret] }), secrets: [secret] });
   const response = await app.request('/api/chatkit', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-chart-chat-client': 'long-stream-0001' },
+    headers: { 'content-type': 'application/json', 'x-chart-chat-client': 'long-stream-0001-0123456789abcdef01234' },
     body: JSON.stringify(createThread('go')),
   });
   assert.equal(response.status, 200);

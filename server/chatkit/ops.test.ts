@@ -12,8 +12,8 @@ import { assistantDone, ScriptedResponder } from '../test-support/scripted-respo
 import { TestAttachmentStore, wireActions, wireTranscriber } from '../test-support/wire-responder.js';
 import type { Attachment, Thread, ThreadItem, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
 
-const USER = { 'X-Chart-Chat-Client': 'ops-user-0001' };
-const OWNER = 'client:ops-user-0001';
+const USER = { 'X-Chart-Chat-Client': 'ops-user-0001-0123456789abcdef01234' };
+const OWNER = 'client:ops-user-0001-0123456789abcdef01234';
 type PageOf<T> = { data: T[]; has_more: boolean; after?: string };
 
 function echoApp(extra: Partial<AppOptions> = {}) {
@@ -330,9 +330,9 @@ describe('attachments and dictation', () => {
   it('refuses unknown or foreign attachment ids before streaming', async () => {
     const { app } = echoApp({ attachments: new TestAttachmentStore() });
     const created = (await post(app, { type: 'attachments.create', params: { name: 'a.png', size: 1, mime_type: 'image/png' } }, USER)).json as Attachment;
-    const foreign = await post(app, { type: 'threads.create', params: { input: userInput('x', { attachments: [created.id] }) } }, { 'X-Chart-Chat-Client': 'someone-else-1' });
+    const foreign = await post(app, { type: 'threads.create', params: { input: userInput('x', { attachments: [created.id] }) } }, { 'X-Chart-Chat-Client': 'someone-else-1-0123456789abcdef01234' });
     assert.equal(foreign.status, 404);
-    const deleteForeign = await post(app, { type: 'attachments.delete', params: { attachment_id: created.id } }, { 'X-Chart-Chat-Client': 'someone-else-1' });
+    const deleteForeign = await post(app, { type: 'attachments.delete', params: { attachment_id: created.id } }, { 'X-Chart-Chat-Client': 'someone-else-1-0123456789abcdef01234' });
     assert.equal(deleteForeign.status, 404);
   });
 

@@ -12,8 +12,8 @@ import { addMessage, createdThreadId, createThread, post } from '../test-support
 import { wireActions } from '../test-support/wire-responder.js';
 import type { Thread, ThreadItem } from '../wire/types.js';
 
-const ALICE = { 'X-Chart-Chat-Client': 'alice-client-1' };
-const MALLORY = { 'X-Chart-Chat-Client': 'mallory-client-1' };
+const ALICE = { 'X-Chart-Chat-Client': 'alice-client-1-0123456789abcdef01234' };
+const MALLORY = { 'X-Chart-Chat-Client': 'mallory-client-1-0123456789abcdef01234' };
 
 describe('ownership', () => {
   it('another user gets 404 (as if missing) for every op on a thread they do not own', async () => {
@@ -62,18 +62,21 @@ describe('ownership', () => {
     assert.equal((await post(app, addMessage(mine, 'more'), ALICE)).status, 200);
   });
 
-  it('resolveUser is pluggable; the default validates the client header', async () => {
+  it('resolveUser is pluggable; the default needs a 128-bit client id and never falls back to a shared user', async () => {
     const app = createApp({ responder: new EchoResponder(), resolveUser: (c) => c.req.header('x-user') ?? 'nobody' });
     const threadId = createdThreadId(await post(app, createThread('hi'), { 'x-user': 'u1' }));
     assert.equal((await post(app, { type: 'threads.get_by_id', params: { thread_id: threadId } }, { 'x-user': 'u2' })).status, 404);
     assert.equal((await post(app, { type: 'threads.get_by_id', params: { thread_id: threadId } }, { 'x-user': 'u1' })).status, 200);
 
     const probe = new Hono().get('/whoami', (c) => c.text(anonymousClientUser(c)));
+    probe.onError((error) => new Response(null, { status: (error as { status?: number }).status ?? 500 }));
     const users: string[] = [];
-    for (const header of ['good_client-01', 'short', 'bad client id!', 'x'.repeat(65)]) {
-      users.push(await (await probe.request('/whoami', { headers: { 'X-Chart-Chat-Client': header } })).text());
+    const good = 'good_client-0123456789abcdef0123';
+    for (const header of [good, 'short', 'good_client-0123456789abcdef012', 'bad client id!'.padEnd(40, 'x'), 'x'.repeat(65)]) {
+      const answer = await probe.request('/whoami', { headers: { 'X-Chart-Chat-Client': header } });
+      users.push(answer.status === 200 ? await answer.text() : String(answer.status));
     }
-    users.push(await (await probe.request('/whoami')).text());
-    assert.deepEqual(users, ['client:good_client-01', 'anonymous', 'anonymous', 'anonymous', 'anonymous']);
+    users.push(String((await probe.request('/whoami')).status));
+    assert.deepEqual(users, [`client:${good}`, '401', '401', '401', '401', '401'], 'no shared fallback user');
   });
 });

@@ -14,8 +14,8 @@ import { CustomStreamError, StreamError } from './errors.js';
 import { CANCELLED_CONTEXT } from './pipeline.js';
 import type { ThreadItem, ThreadStreamEvent } from '../wire/types.js';
 
-const USER = { 'X-Chart-Chat-Client': 'pipeline-user-1' };
-const OWNER = 'client:pipeline-user-1';
+const USER = { 'X-Chart-Chat-Client': 'pipeline-user-1-0123456789abcdef01234' };
+const OWNER = 'client:pipeline-user-1-0123456789abcdef01234';
 
 function setup(fn: RespondFn) {
   const store = new MemoryStore();

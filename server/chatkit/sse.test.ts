@@ -12,7 +12,7 @@ import { listen, type Listening } from '../test-support/listen.js';
 import { SSE_FRAMING } from '../test-support/sse.js';
 import { TestAttachmentStore, wireActions, wireTranscriber } from '../test-support/wire-responder.js';
 
-const USER = { 'X-Chart-Chat-Client': 'sse-user-0001' };
+const USER = { 'X-Chart-Chat-Client': 'sse-user-0001-0123456789abcdef01234' };
 
 describe('SSE framing and content types (real socket)', () => {
   let server: Listening;

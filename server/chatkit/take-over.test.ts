@@ -16,8 +16,8 @@ import { CANCELLED_CONTEXT } from './pipeline.js';
 import { ThreadStreams } from './thread-streams.js';
 import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
 
-const OWNER = { 'X-Chart-Chat-Client': 'take-over-owner', 'content-type': 'application/json' };
-const OTHER = { 'X-Chart-Chat-Client': 'take-over-other', 'content-type': 'application/json' };
+const OWNER = { 'X-Chart-Chat-Client': 'take-over-owner-0123456789abcdef01234', 'content-type': 'application/json' };
+const OTHER = { 'X-Chart-Chat-Client': 'take-over-other-0123456789abcdef01234', 'content-type': 'application/json' };
 
 /** EchoResponder that records each call's signal, to see the cancelled turn really stop. */
 class SignalRecordingEcho implements Responder {

@@ -10,7 +10,7 @@ import { createdThreadId, createThread, post } from '../test-support/chatkit-cli
 import { ScriptedResponder } from '../test-support/scripted-responder.js';
 import { diffWidget, streamWidget, type WidgetRoot } from './widgets.js';
 
-const USER = { 'X-Chart-Chat-Client': 'widget-user-01' };
+const USER = { 'X-Chart-Chat-Client': 'widget-user-01-0123456789abcdef01234' };
 const card = (text: string, extra: Record<string, unknown> = {}): WidgetRoot => ({ type: 'Card', children: [{ type: 'Text', id: 'txt', value: text, ...extra }] });
 
 async function* states(...widgets: WidgetRoot[]): AsyncGenerator<WidgetRoot> {

@@ -36,7 +36,7 @@ function setup(level: LogLevel) {
 }
 
 async function conversation(app: ReturnType<typeof createApp>) {
-  const session = await post(app, {}, { 'x-chart-chat-client': 'browser-1234abcd' }, '/api/session');
+  const session = await post(app, {}, { 'x-chart-chat-client': 'browser-1234abcd-0123456789abcdef01234' }, '/api/session');
   const token = (session.json as { token: string }).token;
   const auth = { authorization: `Bearer ${token}` };
   const created = await post(app, createThread(USER_TEXT, { chart_context: chartContext }), auth);
@@ -128,7 +128,7 @@ describe('structured request and turn logs', () => {
       const controller = new AbortController();
       const response = await fetch(`${listening.url}/api/chatkit`, {
         method: 'POST',
-        headers: { 'x-chart-chat-client': 'browser-1234abcd' },
+        headers: { 'x-chart-chat-client': 'browser-1234abcd-0123456789abcdef01234' },
         body: JSON.stringify(createThread('/slow 400')),
         signal: controller.signal,
       });
@@ -152,7 +152,7 @@ describe('structured request and turn logs', () => {
     const original = console.log;
     console.log = (...args: unknown[]) => void writes.push(args);
     try {
-      await post(createApp({ responder: new EchoResponder() }), createThread('quiet'), { 'x-chart-chat-client': 'browser-1234abcd' });
+      await post(createApp({ responder: new EchoResponder() }), createThread('quiet'), { 'x-chart-chat-client': 'browser-1234abcd-0123456789abcdef01234' });
     } finally {
       console.log = original;
     }

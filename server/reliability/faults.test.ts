@@ -14,7 +14,7 @@ import { startFakeOpenAI, step, turn, type FakeOpenAI, type ScriptedTurn } from 
 import { listen, type Listening } from '../test-support/listen.js';
 
 const KEY = 'sk-test-LEAKCHECK-faults-0123456789abcdef';
-const client = { 'x-chart-chat-client': 'faults-client-01' };
+const client = { 'x-chart-chat-client': 'faults-client-01-0123456789abcdef01234' };
 
 interface Fault {
   name: string;

@@ -21,7 +21,7 @@ import { Mutator, prng, type Json } from './mutate.js';
 const REQUESTS = Number(process.env['FUZZ_REQUESTS'] ?? 10_000);
 const CONCURRENCY = 8;
 const SEED = Number(process.env['FUZZ_SEED'] ?? Date.now() % 1_000_000);
-const CLIENT_ID = 'fuzz-client-0001';
+const CLIENT_ID = 'fuzz-client-0001-0123456789abcdef01234';
 const KEY = 'sk-test-LEAKCHECK-fuzz-000000000000';
 
 setFlagsFromString('--expose-gc');

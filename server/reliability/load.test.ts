@@ -26,7 +26,7 @@ describe('load: concurrent streaming conversations', () => {
 
   it(`${CONVERSATIONS} concurrent conversations each receive every event, in order, with their own answer`, { timeout: 120_000 }, async () => {
     const results = await inParallel(CONVERSATIONS, CONVERSATIONS, (i) =>
-      streamConversation(stack.server.url, conversationMessage(i), expectedAnswer(i), { 'x-chart-chat-client': `load-client-${String(i).padStart(4, '0')}` }),
+      streamConversation(stack.server.url, conversationMessage(i), expectedAnswer(i), { 'x-chart-chat-client': `load-client-${String(i).padStart(4, '0')}-0123456789abcdef01234` }),
     );
     const broken = results.flatMap((r, i) => r.problems.map((p) => `conversation ${i}: ${p}`));
     assert.deepEqual(broken.slice(0, 5), []);
@@ -42,7 +42,7 @@ describe('load: concurrent streaming conversations', () => {
       const controller = new AbortController();
       const response = await fetch(`${stack.server.url}/api/chatkit`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-chart-chat-client': `gone-client-${String(i).padStart(4, '0')}` },
+        headers: { 'content-type': 'application/json', 'x-chart-chat-client': `gone-client-${String(i).padStart(4, '0')}-0123456789abcdef01234` },
         body: JSON.stringify(createThread(conversationMessage(i, true))),
         signal: controller.signal,
       });

@@ -9,7 +9,7 @@ import type { ThreadStreamEvent } from '../wire/types.js';
 import { addMessage, createdThreadId, createThread, post } from '../test-support/chatkit-client.js';
 import { EchoResponder } from './echo.js';
 
-const USER = { 'X-Chart-Chat-Client': 'echo-user-0001' };
+const USER = { 'X-Chart-Chat-Client': 'echo-user-0001-0123456789abcdef01234' };
 const app = () => createApp({ responder: new EchoResponder() });
 
 function replyText(events: ThreadStreamEvent[] | undefined): string | undefined {

@@ -6,7 +6,7 @@ import { createThread, post } from '../test-support/chatkit-client.js';
 import { listen } from '../test-support/listen.js';
 import { parseCorsOrigins } from './cors.js';
 
-const client = { 'x-chart-chat-client': 'browser-1234abcd' };
+const client = { 'x-chart-chat-client': 'browser-1234abcd-0123456789abcdef01234' };
 const list = { type: 'threads.list', params: {} };
 const app = (extra: Partial<AppOptions> = {}) => createApp({ responder: new EchoResponder(), ...extra });
 
@@ -99,8 +99,8 @@ describe('rate limits', () => {
   it('per user: one user hitting the limit does not limit another', async () => {
     const server = app({ rateLimit: { perUser: { capacity: 2, refillPerSecond: 0.1 }, perIp: false } });
     const as = (id: string) => post(server, list, { 'x-chart-chat-client': id }).then((a) => a.status);
-    assert.deepEqual([await as('user-aaaaaaaa'), await as('user-aaaaaaaa'), await as('user-aaaaaaaa')], [200, 200, 429]);
-    assert.equal(await as('user-bbbbbbbb'), 200);
+    assert.deepEqual([await as('user-aaaaaaaa-0123456789abcdef012345'), await as('user-aaaaaaaa-0123456789abcdef012345'), await as('user-aaaaaaaa-0123456789abcdef012345')], [200, 200, 429]);
+    assert.equal(await as('user-bbbbbbbb-0123456789abcdef012345'), 200);
   });
 
   it('per user keys on the session token identity, not the spoofable client header', async () => {

@@ -17,6 +17,8 @@ declare module 'hono' {
   }
 }
 
+/** Client ids are bearer secrets without sessions: at least 128 bits (see CLIENT_ID_PATTERN). */
+export const MIN_CLIENT_ID_LENGTH = 32;
 
 /** The user id of an anonymous browser/device (same form the protocol layer uses). */
 export const deviceUser = (clientId: string): string => `client:${clientId}`;
@@ -62,12 +64,31 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler {
       }));
     }
     const clientId = clientIdOf(c);
-    if (clientId === undefined) {
-      return errorResponse(new RequestError(401, 'missing_identity', 'Send a session token or an X-Chart-Chat-Client id.'));
-    }
+    if (clientId === undefined) return missingIdentity();
     c.set('chartChatUser', deviceUser(clientId));
     return next();
   };
+}
+
+/**
+ * Identity without sessions: the element's per-browser client id, or 401 before the body is
+ * read. Never a shared fallback user: a request without an id of its own gets nothing.
+ */
+export function clientIdentity(): MiddlewareHandler {
+  return async (c, next) => {
+    // Only POST does work; other methods get their 405 from the route.
+    if (c.req.method !== 'POST') return next();
+    const clientId = clientIdOf(c);
+    if (clientId === undefined) return missingIdentity();
+    c.set('chartChatUser', deviceUser(clientId));
+    return next();
+  };
+}
+
+function missingIdentity(): Response {
+  return errorResponse(
+    new RequestError(401, 'missing_identity', `Send a session token or an X-Chart-Chat-Client id of ${MIN_CLIENT_ID_LENGTH}-64 characters [A-Za-z0-9_-].`),
+  );
 }
 
 /** The `resolveUser` for `createApp` once `authenticate` has run on the route. */

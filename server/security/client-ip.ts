@@ -96,3 +96,36 @@ function attempt<T>(read: () => T): T | undefined {
 
 const valid = (address: string | undefined): string | undefined =>
   typeof address === 'string' && address.length > 0 && address.length <= 64 ? address : undefined;
+
+/**
+ * The bucket key for per-IP limits. An IPv6 client usually owns a whole /64 (rotating through
+ * 2^64 addresses is free), so IPv6 addresses are limited per /64 prefix; IPv4-mapped IPv6
+ * addresses count as their IPv4 address.
+ */
+export function rateLimitKey(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const groups = expandIpv6(ip.split('%')[0]!);
+  return groups ? `${groups.slice(0, 4).join(':')}::/64` : ip;
+}
+
+/** Eight 16-bit groups as lowercase hex without leading zeros, or undefined when not IPv6. */
+function expandIpv6(ip: string): string[] | undefined {
+  const halves = ip.toLowerCase().split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  // An embedded IPv4 tail (::1.2.3.4) is two groups.
+  const last = tail.length ? tail : head;
+  if (last.length && last[last.length - 1]!.includes('.')) {
+    const v4 = last.pop()!.split('.').map(Number);
+    if (v4.length !== 4 || v4.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) return undefined;
+    last.push(((v4[0]! << 8) | v4[1]!).toString(16), ((v4[2]! << 8) | v4[3]!).toString(16));
+  }
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  return groups.map((g) => parseInt(g, 16).toString(16));
+}

@@ -58,14 +58,18 @@ describe('CORS for ChatKit clients', () => {
   it('real responses echo the origin, vary on it and expose Retry-After', async () => {
     const response = await app.request('/api/chatkit', {
       method: 'POST',
-      headers: { origin: SHOP, 'content-type': 'application/json', 'x-chart-chat-client': 'cors-user-0001', 'chatkit-frame-instance-id': 'frame-1' },
+      headers: { origin: SHOP, 'content-type': 'application/json', 'x-chart-chat-client': 'cors-user-0001-0123456789abcdef01234', 'chatkit-frame-instance-id': 'frame-1' },
       body: JSON.stringify({ type: 'threads.list', params: {} }),
     });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('access-control-allow-origin'), SHOP);
     assert.match(response.headers.get('vary') ?? '', /Origin/);
     assert.equal(response.headers.get('access-control-expose-headers'), 'retry-after');
-    assert.equal(response.headers.get('access-control-allow-credentials'), null);
+    // Sessions are on: the element's session request carries the HttpOnly device cookie, so allowed origins may send credentials.
+    assert.equal(response.headers.get('access-control-allow-credentials'), 'true');
+    const plain = createApp({ responder: new EchoResponder(), cors: { origins: [SHOP] } });
+    const without = await plain.request('/api/chatkit', { method: 'POST', headers: { origin: SHOP, 'content-type': 'application/json', 'x-chart-chat-client': 'cors-user-0001-0123456789abcdef01234' }, body: '{"type":"threads.list","params":{}}' });
+    assert.equal(without.headers.get('access-control-allow-credentials'), null, 'no sessions, no credentials');
   });
 
   it('unlisted origins get 403 with no CORS headers, whatever headers they ask for', async () => {
@@ -133,7 +137,7 @@ describe('CORS in Chromium', () => {
                 'chatkit-device-id': 'device-1',
                 'chatkit-session-id': 'session-1',
                 'chatkit-user-id': 'user-1',
-                'x-chart-chat-client': 'cors-browser-0001',
+                'x-chart-chat-client': 'cors-browser-0001-0123456789abcdef01234',
               },
               body,
             });

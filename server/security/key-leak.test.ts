@@ -65,7 +65,7 @@ describe('the OpenAI key never leaves the server', () => {
 
   it('runs a whole conversation and every kind of refusal', async () => {
     await call('health', '/healthz');
-    const session = await call('session', '/api/session', { method: 'POST', headers: { 'content-type': 'application/json', 'x-chart-chat-client': 'leak-client-01' }, body: '{}' });
+    const session = await call('session', '/api/session', { method: 'POST', headers: { 'content-type': 'application/json', 'x-chart-chat-client': 'leak-client-01-0123456789abcdef01234' }, body: '{}' });
     assert.equal(session.status, 200, session.body);
     const { token, client_secret: clientSecret } = JSON.parse(session.body) as { token: string; client_secret: string };
     assert.match(clientSecret, /^ek_fake_/);

@@ -9,9 +9,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { requestLog } from '../log/request-log.js';
 import { createUserHasher } from '../log/user-hash.js';
-import { authenticate, authenticatedUser, clientIdOf, deviceUser } from './auth.js';
+import { authenticate, authenticatedUser, clientIdentity, clientIdOf, deviceUser } from './auth.js';
 import { randomSecretOnFirstUse, type SecretSource } from '../lib/secret-source.js';
-import { clientAddress, type TrustProxy } from './client-ip.js';
+import { clientAddress, rateLimitKey, type TrustProxy } from './client-ip.js';
 import { closeAfterUnreadBody } from './connection-close.js';
 import { cors, type CorsOptions } from './cors.js';
 import { apiSecurityHeaders, publicAssetHeaders } from './headers.js';
@@ -41,6 +41,8 @@ export interface SecurityContext {
   readonly requireSession?: boolean;
   /** Keys the log's user hashes (stable across restarts when it is the configured session secret). */
   readonly logKey?: SecretSource;
+  /** The integrator resolves users themselves: no identity middleware without sessions. */
+  readonly ownResolveUser?: boolean;
 }
 
 /** The middleware, by where `createApp` mounts it. */
@@ -53,8 +55,10 @@ export interface SecurityLayer {
   readonly assets: MiddlewareHandler[];
   /** The endpoints that act for a user (ChatKit, its alias, chart-action): authentication (with sessions) and the per-user limit. */
   readonly chatkit: MiddlewareHandler[];
-  /** `resolveUser` for the ChatKit route when sessions are on. */
-  readonly resolveUser?: (c: Context) => string;
+  /** `resolveUser` for the ChatKit route: the identity `authenticate` or `clientIdentity` set. */
+  readonly resolveUser: (c: Context) => string;
+  /** The per-IP bucket key (IPv6 per /64), for other per-IP limits (session minting). */
+  readonly ipKey: (c: Context) => Promise<string | undefined>;
 }
 
 export function securityLayer(options: SecurityOptions, context: SecurityContext): SecurityLayer {
@@ -74,13 +78,16 @@ export function securityLayer(options: SecurityOptions, context: SecurityContext
     everyResponse.push(requestLog({ logger, hashUser, userOf }));
   }
   const api: MiddlewareHandler[] = [apiSecurityHeaders()];
-  if (options.cors) api.push(cors(options.cors));
+  // The element sends the session request with credentials (the device cookie): allowed origins must see them allowed.
+  if (options.cors) api.push(cors({ ...options.cors, credentials: options.cors.credentials ?? tokens !== undefined }));
   if (limits && limits.perIp !== false) api.push(rateLimit(limits.perIp ?? DEFAULT_RATE_LIMITS.perIp, 'ip', ipOf, limits.shared));
   const chatkit: MiddlewareHandler[] = [];
   if (tokens) chatkit.push(authenticate({ tokens, requireSession: context.requireSession ?? false }));
+  // Fail closed: no sessions still means one identity per client, never a shared one.
+  else if (!context.ownResolveUser) chatkit.push(clientIdentity());
   if (limits && limits.perUser !== false) chatkit.push(rateLimit(limits.perUser ?? DEFAULT_RATE_LIMITS.perUser, 'user', userOf, limits.shared));
 
-  return { everyResponse, api, assets: [publicAssetHeaders()], chatkit, ...(tokens && { resolveUser: authenticatedUser }) };
+  return { everyResponse, api, assets: [publicAssetHeaders()], chatkit, resolveUser: authenticatedUser, ipKey: ipOf };
 }
 
 /**
@@ -110,7 +117,8 @@ function perIpKey(options: SecurityOptions, logger: Logger): (c: Context) => Pro
           : 'the client address of a request is unknown: per-IP rate limits skip such requests',
       );
     }
-    return ip;
+    // IPv6 clients own a /64 each: key by it (see rateLimitKey).
+    return ip === undefined ? undefined : rateLimitKey(ip);
   };
 }
 

@@ -12,7 +12,7 @@ test('a fresh token verifies and carries its subject and times', async () => {
   assert.match(issued.token, /^cc1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
   assert.equal(issued.expiresAt, Math.floor(clock / 1000) + 900);
   const check = await signer.verify(issued.token);
-  assert.deepEqual(check, { ok: true, claims: { v: 1, sub: 'client:abc12345', iat: Math.floor(clock / 1000), exp: issued.expiresAt } });
+  assert.deepEqual(check, { ok: true, claims: { v: 1, sub: 'client:abc12345', iat: Math.floor(clock / 1000), exp: issued.expiresAt, auth: Math.floor(clock / 1000) } });
 });
 
 test('a token whose payload was edited fails the signature check', async () => {

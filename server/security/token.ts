@@ -23,6 +23,8 @@ const ClaimsSchema = v.strictObject({
   sub: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
   iat: v.pipe(v.number(), v.integer(), v.minValue(0)),
   exp: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  /** When the session this token continues was first minted: refreshes keep it, so chains end. */
+  auth: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 
 /** What a verified token says. `sub` is the user or device id; times are unix seconds. */
@@ -52,7 +54,8 @@ export interface TokenSignerOptions {
 
 export interface TokenSigner {
   readonly ttlSeconds: number;
-  issue(sub: string): Promise<IssuedToken>;
+  /** @param auth the first mint of the session this token continues (default: now). */
+  issue(sub: string, auth?: number): Promise<IssuedToken>;
   verify(token: string): Promise<TokenCheck>;
 }
 
@@ -76,8 +79,9 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
 
   return {
     ttlSeconds,
-    async issue(sub) {
-      const claims = v.parse(ClaimsSchema, { v: VERSION, sub, iat: nowSeconds(now), exp: nowSeconds(now) + ttlSeconds });
+    async issue(sub, auth) {
+      const iat = nowSeconds(now);
+      const claims = v.parse(ClaimsSchema, { v: VERSION, sub, iat, exp: iat + ttlSeconds, auth: auth ?? iat });
       const signed = `${PREFIX}.${encodeTextBase64Url(JSON.stringify(claims))}`;
       const signature = new Uint8Array(await crypto.subtle.sign('HMAC', await keyOf(), encoder.encode(signed)));
       return { token: `${signed}.${encodeBase64Url(signature)}`, expiresAt: claims.exp, claims };

@@ -4,20 +4,25 @@
  * `{ token, expires_at }` (unix seconds; plus `client_secret` / `client_secret_expires_at` in
  * hosted mode).
  *
- * Who the token is for, in order:
+ * Who the token is for, in order — never something the caller merely names:
  * 1. `identify(c)` when the integrator plugs in their own auth (cookie, header...): its id, or
  *    401 when it returns nothing. Ids are namespaced (`user:`) so no device id can collide.
- * 2. The identity of the token the client already holds (a refresh) — also when it expired
- *    less than `refreshGraceSeconds` ago, so a laptop waking from sleep keeps its threads.
- * 3. The element's anonymous `X-Chart-Chat-Client` id (unless `adoptClientId` is false), so
- *    turning sessions on keeps the threads a browser already has.
- * 4. A new random device id.
+ * 2. The device cookie this route set earlier (HttpOnly, signed; see device-cookie.ts).
+ * 3. The token the client already holds (a refresh: Bearer header or `existing_session`), also
+ *    shortly after it expired — but only within the session's absolute lifetime, counted from
+ *    its first mint, so refresh chains end.
+ * 4. A new random device (144 bits), remembered in the device cookie.
+ * A client id in a header or a `device_id` in the body is never trusted: anyone could claim one.
+ * Minting is limited per IP (IPv6 per /64) and per user.
  */
 import { Hono, type Context, type Handler } from 'hono';
 import * as v from 'valibot';
 import { encodeBase64Url } from '../lib/base64url.js';
 import type { SecretSource } from '../lib/secret-source.js';
-import { bearerOf, clientIdOf, deviceUser, integratorUser } from '../security/auth.js';
+import { bearerOf, integratorUser } from '../security/auth.js';
+import { rateLimit } from '../security/rate-limit.js';
+import { TokenBuckets, type BucketOptions } from '../security/token-bucket.js';
+import { deviceCookieHeader, deviceCookies, readDeviceCookie, type DeviceCookies } from './device-cookie.js';
 import { errorResponse, RequestError } from '../wire/request-error.js';
 import type { TokenSigner } from '../security/token.js';
 import type { Logger } from '../log/logger.js';
@@ -34,10 +39,14 @@ export interface SessionOptions {
   readonly requireSession?: boolean;
   /** Your own identity for `POST /api/session` (cookie, header...); null → 401. */
   readonly identify?: Identify;
-  /** Mint tokens for the element's anonymous client id (keeps its threads). Default true. */
-  readonly adoptClientId?: boolean;
-  /** Expired tokens younger than this can still be refreshed. Default 7 days. */
+  /** Expired tokens younger than this can still be refreshed. Default 1 hour. */
   readonly refreshGraceSeconds?: number;
+  /** Absolute lifetime of a session from its first mint; refreshes never extend it. Default 24 hours. */
+  readonly maxSessionSeconds?: number;
+  /** Lifetime of the HttpOnly device cookie that binds a browser to its identity. Default 30 days. */
+  readonly deviceCookieSeconds?: number;
+  /** Token mints per client IP (IPv6 per /64) and per user. Default: burst 20 then 10/min per IP; burst 10 then 5/min per user. */
+  readonly mintLimit?: { readonly perIp?: BucketOptions | false; readonly perUser?: BucketOptions | false };
   /** Also mint hosted ChatKit sessions (legacy hosted mode). */
   readonly hosted?: HostedSessionOptions | HostedSessionMinter;
   /** Default `/api/session`. */
@@ -48,17 +57,39 @@ export interface SessionOptions {
 const SESSION_MAX_BODY_BYTES = 16 * 1024;
 
 /** The session router: `POST` on each path (`session.path`, default `/api/session`, and its aliases), body capped. */
-export function sessionRouter(session: SessionOptions, tokens: TokenSigner, aliases: readonly string[] = [], logger?: Logger): Hono {
+export const DEFAULT_MINT_LIMITS = {
+  perIp: { capacity: 20, refillPerSecond: 10 / 60 },
+  perUser: { capacity: 10, refillPerSecond: 5 / 60 },
+} as const;
+
+export interface SessionRouterContext {
+  /** More paths for the same endpoint (`/api/chatkit/session`). */
+  readonly aliases?: readonly string[];
+  /** The per-IP bucket key (the security layer's, IPv6 per /64). */
+  readonly ipKey?: (c: Context) => string | undefined | Promise<string | undefined>;
+  readonly logger?: Logger;
+}
+
+/** The session router: `POST` on each path (`session.path`, default `/api/session`, and its aliases), body capped, mints limited. */
+export function sessionRouter(session: SessionOptions, tokens: TokenSigner, context: SessionRouterContext = {}): Hono {
+  const perUser = session.mintLimit?.perUser ?? DEFAULT_MINT_LIMITS.perUser;
+  const userBuckets = perUser ? new TokenBuckets(perUser) : undefined;
   const mint = sessionRoute({
     tokens,
-    ...(logger && { logger }),
+    devices: deviceCookies(session.secret, session.deviceCookieSeconds),
+    ...(userBuckets && { mintAllowed: (user: string) => userBuckets.take(user) }),
+    ...(context.logger && { logger: context.logger }),
     ...(session.identify && { identify: session.identify }),
-    ...(session.adoptClientId !== undefined && { adoptClientId: session.adoptClientId }),
     ...(session.refreshGraceSeconds !== undefined && { refreshGraceSeconds: session.refreshGraceSeconds }),
+    ...(session.maxSessionSeconds !== undefined && { maxSessionSeconds: session.maxSessionSeconds }),
     ...(session.hosted && { hosted: typeof session.hosted === 'function' ? session.hosted : createHostedSessionMinter(session.hosted) }),
   });
+  const perIp = session.mintLimit?.perIp ?? DEFAULT_MINT_LIMITS.perIp;
+  // One bucket per IP across the path and its aliases.
+  const ipLimit = perIp && context.ipKey ? rateLimit(perIp, 'session ip', context.ipKey) : undefined;
   const router = new Hono();
-  for (const path of new Set([session.path ?? '/api/session', ...aliases])) {
+  for (const path of new Set([session.path ?? '/api/session', ...(context.aliases ?? [])])) {
+    if (ipLimit) router.use(path, ipLimit);
     router.use(path, bodyLimit(SESSION_MAX_BODY_BYTES));
     router.post(path, mint);
   }
@@ -69,12 +100,16 @@ export type Identify = (c: Context) => string | null | undefined | Promise<strin
 
 export interface SessionRouteOptions {
   readonly tokens: TokenSigner;
+  /** The signed HttpOnly cookie that binds a browser to its device identity. */
+  readonly devices: DeviceCookies;
   /** Integrator identity. Returning null/undefined refuses the session (401). */
   readonly identify?: Identify;
-  /** Reuse the element's anonymous client id for new tokens. Default true. */
-  readonly adoptClientId?: boolean;
-  /** How long after expiry a token may still be refreshed into a new one. Default 7 days. */
+  /** How long after expiry a token may still be refreshed into a new one. Default 1 hour. */
   readonly refreshGraceSeconds?: number;
+  /** Absolute lifetime of a token chain from its first mint. Default 24 hours. */
+  readonly maxSessionSeconds?: number;
+  /** Per-user mint limit, checked once the identity is known. */
+  readonly mintAllowed?: (user: string) => { allowed: true } | { allowed: false; retryAfter: number };
   /** Hosted ChatKit sessions (when a workflow id is configured). */
   readonly hosted?: HostedSessionMinter;
   readonly logger?: Logger;
@@ -95,40 +130,63 @@ export const SessionRequest = v.object({
 });
 type SessionRequest = v.InferOutput<typeof SessionRequest>;
 
-export const DEFAULT_REFRESH_GRACE_SECONDS = 7 * 24 * 3600;
+export const DEFAULT_REFRESH_GRACE_SECONDS = 3600;
+export const DEFAULT_MAX_SESSION_SECONDS = 24 * 3600;
 const MAX_IDENTITY_LENGTH = 200;
+/** Session devices live in their own namespace: an anonymous `client:` id can never name one. */
+export const sessionDevice = (id: string): string => `device:${id}`;
+
+interface Identity {
+  readonly user: string;
+  /** First mint of the chain this token continues (unix s); undefined starts a new chain. */
+  readonly auth?: number;
+  /** A device identity (gets the device cookie), not an integrator user. */
+  readonly device: boolean;
+}
 
 export function sessionRoute(options: SessionRouteOptions): Handler {
   const grace = options.refreshGraceSeconds ?? DEFAULT_REFRESH_GRACE_SECONDS;
+  const maxSession = options.maxSessionSeconds ?? DEFAULT_MAX_SESSION_SECONDS;
   const now = options.now ?? Date.now;
 
-  const identityOf = async (c: Context, request: SessionRequest): Promise<string | undefined> => {
+  const identityOf = async (c: Context, request: SessionRequest): Promise<Identity | undefined> => {
     if (options.identify) {
       const id = await options.identify(c);
-      return typeof id === 'string' && id.length > 0 && id.length <= MAX_IDENTITY_LENGTH ? integratorUser(id) : undefined;
+      return typeof id === 'string' && id.length > 0 && id.length <= MAX_IDENTITY_LENGTH ? { user: integratorUser(id), device: false } : undefined;
     }
+    const cookie = await readDeviceCookie(c, options.devices);
+    if (cookie) return { user: cookie, device: true };
     const existing = request.existing_session;
-    const bearer = bearerOf(c) ?? (typeof existing === 'string' ? existing : existing?.token) ?? null;
+    const bearer = bearerOf(c) || (typeof existing === 'string' ? existing : existing?.token);
     if (bearer) {
       const check = await options.tokens.verify(bearer);
-      if (check.ok) return check.claims.sub;
-      if (check.reason === 'expired' && check.claims && check.claims.exp + grace > now() / 1000) return check.claims.sub;
-      // A forged or foreign token earns nothing: fall through to a fresh identity.
+      const claims = check.claims;
+      const seconds = now() / 1000;
+      const fresh = check.ok || (check.reason === 'expired' && claims !== undefined && claims.exp + grace > seconds);
+      const auth = claims?.auth ?? claims?.iat;
+      if (fresh && claims && auth !== undefined && auth + maxSession > seconds && claims.sub.startsWith('device:')) {
+        return { user: claims.sub, auth, device: true };
+      }
+      // A forged, foreign, stale or integrator token earns nothing: fall through to a fresh identity.
     }
-    const clientId = options.adoptClientId === false ? undefined : clientIdOf(c);
-    return deviceUser(clientId ?? encodeBase64Url(crypto.getRandomValues(new Uint8Array(18))));
+    return { user: sessionDevice(encodeBase64Url(crypto.getRandomValues(new Uint8Array(18)))), device: true };
   };
 
   return async (c) => {
     const request = await sessionRequestOf(c);
     if (!request.success) return errorResponse(new RequestError(400, 'invalid_request', request.message));
-    const user = await identityOf(c, request.output);
-    if (user === undefined) return errorResponse(new RequestError(401, 'unauthenticated', 'Sign in to start a chat session.'));
-    const issued = await options.tokens.issue(user);
+    const identity = await identityOf(c, request.output);
+    if (identity === undefined) return errorResponse(new RequestError(401, 'unauthenticated', 'Sign in to start a chat session.'));
+    const limit = options.mintAllowed?.(identity.user);
+    if (limit && !limit.allowed) {
+      return errorResponse(new RequestError(429, 'rate_limited', 'Too many session requests. Try again later.', { 'retry-after': String(limit.retryAfter) }));
+    }
+    c.set('chartChatUser', identity.user); // the request log attributes the mint to its user
+    const issued = await options.tokens.issue(identity.user, identity.auth);
     const body: Record<string, unknown> = { token: issued.token, expires_at: issued.expiresAt };
     if (options.hosted) {
       try {
-        const hosted = await options.hosted(user);
+        const hosted = await options.hosted(identity.user);
         body['client_secret'] = hosted.clientSecret;
         body['client_secret_expires_at'] = hosted.expiresAt;
       } catch (error) {
@@ -137,7 +195,9 @@ export function sessionRoute(options: SessionRouteOptions): Handler {
         return errorResponse(new RequestError(502, 'hosted_session_failed', 'Could not create a hosted ChatKit session.'));
       }
     }
-    return c.json(body, 200, { 'cache-control': 'no-store' });
+    const headers: Record<string, string> = { 'cache-control': 'no-store' };
+    if (identity.device) headers['set-cookie'] = await deviceCookieHeader(c, options.devices, identity.user);
+    return c.json(body, 200, headers);
   };
 }
 

@@ -28,7 +28,7 @@ describe('POST /api/session', () => {
     assert.deepEqual(Object.keys(body).sort(), ['expires_at', 'token']);
     const now = Date.now() / 1000;
     assert.ok(Math.abs((body['expires_at'] as number) - (now + 900)) < 5);
-    assert.match(subOf(body['token']), /^client:[A-Za-z0-9_-]{24}$/);
+    assert.match(subOf(body['token']), /^device:[A-Za-z0-9_-]{24}$/);
     const created = await post(server, createThread('hello'), bearer(body['token']));
     assert.equal(created.status, 200);
     const listed = await post(server, { type: 'threads.list', params: {} }, bearer(body['token']));
@@ -44,39 +44,88 @@ describe('POST /api/session', () => {
     assert.notEqual(subOf(a.token), subOf(b['token']));
   });
 
-  it('adopts the element X-Chart-Chat-Client id, so threads made before sessions stay visible', async () => {
-    const server = app();
-    const client = { 'x-chart-chat-client': 'browser-1234abcd' };
-    const created = await post(server, createThread('before sessions'), client);
-    const { body } = await mint(server, client);
-    assert.equal(subOf(body['token']), 'client:browser-1234abcd');
-    const listed = await post(server, { type: 'threads.list', params: {} }, bearer(body['token']));
-    assert.deepEqual((listed.json as { data: { id: string }[] }).data.map((t) => t.id), [createdThreadId(created)]);
-    // ... unless adoption is switched off.
-    const strict = app({ adoptClientId: false });
-    assert.notEqual(subOf((await mint(strict, client)).body['token']), 'client:browser-1234abcd');
+  it('never mints for a client id the caller names (header or body): a claimed device id grants nothing', async () => {
+    const server = app({ requireSession: true });
+    const victim = 'victim-browser-0123456789abcdef01234';
+    for (const [headers, body] of [
+      [{ 'x-chart-chat-client': victim }, {}],
+      [{}, { device_id: victim, existing_session: { device_id: victim } }],
+    ] as const) {
+      const answer = await post(server, body, headers, '/api/session');
+      assert.equal(answer.status, 200);
+      const sub = subOf((answer.json as { token: string }).token);
+      assert.ok(sub !== `client:${victim}` && sub !== `device:${victim}` && !sub.includes(victim), sub);
+    }
   });
 
-  it('refreshes a valid token, and an expired one within the grace period, into the same identity', async () => {
+  it('binds the device to an HttpOnly cookie: the cookie keeps the identity, a token alone only until its chain ends', async () => {
+    const server = app();
+    const response = await server.request('/api/session', { method: 'POST', body: '{}' });
+    const cookie = response.headers.get('set-cookie')!;
+    assert.match(cookie, /^chart_chat_device=[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict$/);
+    const first = ((await response.json()) as { token: string }).token;
+    const again = await server.request('/api/session', { method: 'POST', body: '{}', headers: { cookie: cookie.split(';')[0]! } });
+    assert.equal(subOf(((await again.json()) as { token: string }).token), subOf(first), 'the cookie proves the device');
+    // A bearer token that is not a cookie and a cookie that is not a bearer token.
+    const swapped = await server.request('/api/session', { method: 'POST', body: '{}', headers: { cookie: `chart_chat_device=${first}` } });
+    assert.notEqual(subOf(((await swapped.json()) as { token: string }).token), subOf(first));
+    const asBearer = await post(server, { type: 'threads.list', params: {} }, bearer(cookie.split(';')[0]!.split('=')[1]));
+    assert.equal(asBearer.status, 401);
+  });
+
+  it('sets SameSite=None; Secure; Partitioned when the element is embedded on another site, Secure on https', async () => {
+    const server = app({}, { cors: { origins: ['https://shop.example'] } });
+    const embedded = await server.request('https://chat.example/api/session', { method: 'POST', body: '{}', headers: { origin: 'https://shop.example' } });
+    assert.equal(embedded.status, 200);
+    assert.match(embedded.headers.get('set-cookie')!, /; HttpOnly; Secure; SameSite=None; Partitioned$/);
+    assert.equal(embedded.headers.get('access-control-allow-credentials'), 'true');
+    const https = await server.request('https://chat.example/api/session', { method: 'POST', body: '{}' });
+    assert.match(https.headers.get('set-cookie')!, /; HttpOnly; Secure; SameSite=Strict$/);
+  });
+
+  it('refreshes a valid token, and one expired within the grace period, into the same identity, until the absolute lifetime ends', async () => {
     const server = app();
     const first = (await mint(server)).body['token'];
     const refreshed = (await mint(server, bearer(first))).body['token'];
     assert.equal(subOf(refreshed), subOf(first));
-    const hourAgo = createTokenSigner({ secret, now: () => Date.now() - 3600_000 });
-    const expired = (await hourAgo.issue('client:sleepy-laptop-01')).token;
-    assert.equal(subOf((await mint(server, bearer(expired))).body['token']), 'client:sleepy-laptop-01');
-    const weekAgo = createTokenSigner({ secret, now: () => Date.now() - 8 * 24 * 3600_000 });
-    const stale = (await weekAgo.issue('client:sleepy-laptop-01')).token;
-    assert.notEqual(subOf((await mint(server, bearer(stale))).body['token']), 'client:sleepy-laptop-01');
+    const at = (msAgo: number) => createTokenSigner({ secret, now: () => Date.now() - msAgo });
+    const expired = (await at(20 * 60_000).issue('device:sleepy-laptop-01')).token;
+    assert.equal(subOf((await mint(server, bearer(expired))).body['token']), 'device:sleepy-laptop-01');
+    const stale = (await at(3 * 3600_000).issue('device:sleepy-laptop-01')).token;
+    assert.notEqual(subOf((await mint(server, bearer(stale))).body['token']), 'device:sleepy-laptop-01', 'past the grace period');
+    // A chain refreshed every few minutes still ends 24 h after its first mint.
+    const old = (await at(0).issue('device:thief-kept-it', Math.floor(Date.now() / 1000) - 24 * 3600 - 1)).token;
+    assert.notEqual(subOf((await mint(server, bearer(old))).body['token']), 'device:thief-kept-it', 'past the absolute lifetime');
+    const young = (await at(0).issue('device:still-young', Math.floor(Date.now() / 1000) - 23 * 3600)).token;
+    const next = (await mint(server, bearer(young))).body['token'];
+    assert.equal(subOf(next), 'device:still-young');
+    const claims = JSON.parse(Buffer.from(String(next).split('.')[1]!, 'base64url').toString()) as { auth: number };
+    assert.equal(claims.auth, Math.floor(Date.now() / 1000) - 23 * 3600, 'a refresh keeps the first mint time');
+    // An anonymous client id is a different namespace from a session device.
+    const anon = await post(server, { type: 'threads.list', params: {} }, { 'x-chart-chat-client': subOf(first).slice('device:'.length).padEnd(32, '0') });
+    assert.equal(anon.status, 200);
+  });
+
+  it('limits minting per IP (IPv6 per /64) and per user', async () => {
+    const server = app({ mintLimit: { perIp: { capacity: 3, refillPerSecond: 0.001 }, perUser: { capacity: 2, refillPerSecond: 0.001 } } }, { trustProxy: true });
+    const from = (ip: string, headers: Record<string, string> = {}) => mint(server, { 'x-forwarded-for': ip, ...headers }).then((m) => m.status);
+    const rotating = [];
+    for (let i = 1; i <= 5; i++) rotating.push(await from(`2001:db8:1:2:${i.toString(16)}::${i}`));
+    assert.deepEqual(rotating, [200, 200, 200, 429, 429], 'rotating addresses in one /64 share a bucket');
+    assert.equal(await from('2001:db8:1:3::1'), 200, 'another /64 is another bucket');
+    const token = (await mint(server, { 'x-forwarded-for': '192.0.2.1' })).body['token'];
+    const statuses = [];
+    for (let i = 2; i <= 4; i++) statuses.push(await from(`192.0.2.${i}`, bearer(token)));
+    assert.deepEqual(statuses, [200, 429, 429], 'one user cannot mint from many IPs');
   });
 
   it('never honours a forged token: it earns a fresh identity, not the claimed one', async () => {
     const server = app();
     const forger = createTokenSigner({ secret: new TextEncoder().encode('attacker-secret-attacker-secret-000000') });
-    const forged = (await forger.issue('client:victim-device-01')).token;
+    const forged = (await forger.issue('device:victim-device-01')).token;
     const { status, body } = await mint(server, bearer(forged));
     assert.equal(status, 200);
-    assert.notEqual(subOf(body['token']), 'client:victim-device-01');
+    assert.notEqual(subOf(body['token']), 'device:victim-device-01');
   });
 
   it('uses the integrator identify() hook, namespaced, and refuses when it returns nothing', async () => {
@@ -84,7 +133,7 @@ describe('POST /api/session', () => {
     const { body } = await mint(server, { 'x-test-user': 'alice' });
     assert.equal(subOf(body['token']), 'user:alice');
     // A device id that looks like the user cannot collide with them.
-    assert.notEqual(subOf((await mint(app(), { 'x-chart-chat-client': 'alice-alice' })).body['token']), 'user:alice');
+    assert.notEqual(subOf((await mint(app(), { 'x-chart-chat-client': 'alice-alice-0123456789abcdef01234' })).body['token']), 'user:alice');
     const refused = await mint(server);
     assert.equal(refused.status, 401);
     assert.equal((refused.body['error'] as { code: string }).code, 'unauthenticated');
@@ -100,11 +149,11 @@ describe('POST /api/session', () => {
 describe('tokens on /api/chatkit', () => {
   it('a bad or expired token is 401 invalid_token, never a fallback to another identity', async () => {
     const server = app();
-    const { body } = await mint(server, { 'x-chart-chat-client': 'browser-1234abcd' });
+    const { body } = await mint(server, { 'x-chart-chat-client': 'browser-1234abcd-0123456789abcdef01234' });
     const token = String(body['token']);
     const expired = (await createTokenSigner({ secret, now: () => Date.now() - 3600_000 }).issue('client:browser-1234abcd')).token;
     for (const bad of [`${token}x`, token.replace(/\.[^.]+$/, '.AAAA'), 'garbage', expired]) {
-      const answer = await post(server, { type: 'threads.list', params: {} }, { ...bearer(bad), 'x-chart-chat-client': 'browser-1234abcd' });
+      const answer = await post(server, { type: 'threads.list', params: {} }, { ...bearer(bad), 'x-chart-chat-client': 'browser-1234abcd-0123456789abcdef01234' });
       assert.equal(answer.status, 401, bad);
       assert.equal((answer.json as { error: { code: string } }).error.code, 'invalid_token');
       assert.ok(!answer.raw.includes(bad), 'the token is not echoed');
@@ -115,15 +164,15 @@ describe('tokens on /api/chatkit', () => {
 
   it('requireSession refuses requests without a token; without it the anonymous client id still works', async () => {
     const strict = app({ requireSession: true });
-    const anonymous = await post(strict, createThread('hi'), { 'x-chart-chat-client': 'browser-1234abcd' });
+    const anonymous = await post(strict, createThread('hi'), { 'x-chart-chat-client': 'browser-1234abcd-0123456789abcdef01234' });
     assert.equal(anonymous.status, 401);
     assert.equal((anonymous.json as { error: { code: string } }).error.code, 'session_required');
     const { body } = await mint(strict);
     assert.equal((await post(strict, createThread('hi'), bearer(body['token']))).status, 200);
 
     const relaxed = app();
-    assert.equal((await post(relaxed, createThread('hi'), { 'x-chart-chat-client': 'browser-1234abcd' })).status, 200);
-    const nobody = await post(relaxed, createThread('hi'));
+    assert.equal((await post(relaxed, createThread('hi'), { 'x-chart-chat-client': 'browser-1234abcd-0123456789abcdef01234' })).status, 200);
+    const nobody = await post(relaxed, createThread('hi'), { 'x-chart-chat-client': '' });
     assert.equal(nobody.status, 401);
     assert.equal((nobody.json as { error: { code: string } }).error.code, 'missing_identity');
   });
@@ -173,16 +222,16 @@ describe('hosted ChatKit sessions (legacy mode) against a local fake', () => {
 
   it('mints a hosted session for the token user through the openai SDK', async () => {
     const server = app({ hosted: { workflowId: 'wf_test_123', workflowVersion: '3', apiKey: 'sk-test-LEAKCHECK-hosted-000', baseURL: fake.baseURL } });
-    const { status, body } = await mint(server, { 'x-chart-chat-client': 'browser-1234abcd' });
+    const { status, body } = await mint(server, { 'x-chart-chat-client': 'browser-1234abcd-0123456789abcdef01234' });
     assert.equal(status, 200);
     assert.match(String(body['client_secret']), /^ek_fake_\d+_secret$/);
     assert.equal(typeof body['client_secret_expires_at'], 'number');
-    assert.equal(subOf(body['token']), 'client:browser-1234abcd');
+    assert.match(subOf(body['token']), /^device:/);
     const seen = fake.requests.at(-1)!;
     assert.equal(seen.path, '/v1/chatkit/sessions');
     assert.equal(seen.headers['openai-beta'], 'chatkit_beta=v1');
     assert.equal(seen.headers['authorization'], 'Bearer sk-test-LEAKCHECK-hosted-000');
-    assert.deepEqual(seen.body, { user: 'client:browser-1234abcd', workflow: { id: 'wf_test_123', version: '3' } });
+    assert.deepEqual(seen.body, { user: subOf(body['token']), workflow: { id: 'wf_test_123', version: '3' } });
     assert.ok(!JSON.stringify(body).includes('sk-test-LEAKCHECK'));
   });
 

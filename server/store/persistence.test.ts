@@ -19,7 +19,7 @@ after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const bars = (JSON.parse(readFileSync(new URL('../../demo/data/TSLA-1D.json', import.meta.url), 'utf8')) as { bars: unknown[] }).bars.slice(-300);
 const chart = { chart_context: { symbol: 'TSLA', timeframe: '1D', bars } };
-const user = { 'X-Chart-Chat-Client': 'persistence-test-client' };
+const user = { 'X-Chart-Chat-Client': 'persistence-test-client-0123456789abcdef' };
 // Slow enough that an answer is still streaming well after the first partial save (every second).
 const env = { DATA_DIR: dataDir, ANALYST_CHUNK_DELAY_MS: '60' };
 

@@ -10,7 +10,7 @@ import { EchoResponder } from '../responders/echo.js';
 import { addMessage, createdThreadId, createThread, post } from '../test-support/chatkit-client.js';
 import { MemoryStore } from './memory-store.js';
 
-const client = (id: string) => ({ 'X-Chart-Chat-Client': `quota-client-${id}` });
+const client = (id: string) => ({ 'X-Chart-Chat-Client': `quota-client-${id}-0123456789abcdef01234` });
 
 it('refuses a thread or message over a quota with 403 quota_exceeded, leaving nothing behind', async () => {
   const store = new MemoryStore({ maxThreadsPerUser: 2, maxItemsPerThread: 4, maxItemBytes: 4096 });

@@ -18,11 +18,17 @@ export interface Answer {
 
 export type Target = Hono | string;
 
+/** Like the element, this client always says who it is: a 128-bit client id unless the test gives an identity. */
+export const TEST_CLIENT: Readonly<Record<string, string>> = { 'x-chart-chat-client': 'test-client-0123456789abcdef0123456789' };
+
+const hasIdentity = (headers: Record<string, string>) =>
+  Object.keys(headers).some((name) => ['x-chart-chat-client', 'authorization'].includes(name.toLowerCase()));
+
 /** POSTs a body (object → JSON; string → sent verbatim) and parses the answer. */
 export async function post(target: Target, body: unknown, headers: Record<string, string> = {}, path = '/api/chatkit'): Promise<Answer> {
   const init: RequestInit = {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(hasIdentity(headers) ? {} : TEST_CLIENT), ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   };
   const response = typeof target === 'string' ? await fetch(`${target}${path}`, init) : await target.request(path, init);

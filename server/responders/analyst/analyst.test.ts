@@ -9,7 +9,7 @@ import { createApp } from '../../app.js';
 import { findLevels, findTrendline, highestHigh, lowestLow, recentSwing, computeIndicator } from '../../analysis/index.js';
 import { barsFromPath } from '../../analysis/synthetic.js';
 import type { ThreadStreamEvent } from '../../wire/types.js';
-import { addMessage, createdThreadId, createThread, post } from '../../test-support/chatkit-client.js';
+import { addMessage, createdThreadId, createThread, post, TEST_CLIENT } from '../../test-support/chatkit-client.js';
 import { listen } from '../../test-support/listen.js';
 import { readSse } from '../../test-support/sse.js';
 import { assistantMessages, chartCommands, chartContext } from '../../test-support/responder-assertions.js';
@@ -199,7 +199,7 @@ describe('analyst through /api/chatkit', () => {
       const controller = new AbortController();
       const response = await fetch(`${server.url}/api/chatkit`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...TEST_CLIENT },
         body: JSON.stringify(createThread('What chart is loaded?', { chart_context: chartContext(RANGE) })),
         signal: controller.signal,
       });

@@ -10,7 +10,7 @@ import { barsFromPath } from '../../analysis/synthetic.js';
 import { monotonicNow } from '../../chatkit/ids.js';
 import type { ThreadStreamEvent } from '../../wire/types.js';
 import { MemoryStore } from '../../store/memory-store.js';
-import { addMessage, createdThreadId, createThread, post, type Answer } from '../../test-support/chatkit-client.js';
+import { addMessage, createdThreadId, createThread, post, type Answer, TEST_CLIENT } from '../../test-support/chatkit-client.js';
 import { startFakeOpenAI, step, turn, type FakeOpenAI } from '../../test-support/fake-openai.js';
 import { listen, type Listening } from '../../test-support/listen.js';
 import { readSse } from '../../test-support/sse.js';
@@ -79,7 +79,7 @@ describe('OpenAI responder through /api/chatkit against a fake upstream', () => 
     upstream.enqueue(turn.steps(step.text('Hel', 'lo '), step.gate(gate), step.text('world')));
     const response = await fetch(`${server.url}/api/chatkit`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...TEST_CLIENT },
       body: JSON.stringify(createThread('hi', { chart_context: CONTEXT })),
     });
     const events: ThreadStreamEvent[] = [];
@@ -319,7 +319,7 @@ describe('OpenAI responder through /api/chatkit against a fake upstream', () => 
     const controller = new AbortController();
     const response = await fetch(`${server.url}/api/chatkit`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...TEST_CLIENT },
       body: JSON.stringify(createThread('hi', { chart_context: CONTEXT })),
       signal: controller.signal,
     });
