@@ -98,7 +98,7 @@ describe('demo: confirm mode, proposals, undo and redo', () => {
         if (second.some((l) => l.id === id)) assert.equal(byId(undone)[id], price, `${id} restored to turn 1's price`);
       }
       for (const l of second) if (!first.some((f) => f.id === l.id)) assert.equal(byId(undone)[l.id!], undefined, `${l.id} (added by turn 2) removed`);
-      const origins = await page.evaluate(() => [...document.querySelectorAll('#command-log li')].map((li) => li.textContent ?? ''));
+      const origins = await page.evaluate(() => Array.from(document.querySelectorAll('#command-log li'), (li) => li.textContent ?? ''));
       assert.ok(origins.some((t) => t.includes('(undo)')), 'the host can tell undo commands apart');
       await page.screenshot({ path: join(OUT, 'confirm-4-undone.png') });
 
