@@ -49,6 +49,6 @@ export { paginate, type PageQuery, type SortOrder, type Store } from './store/st
 // Responders and env configuration, so a deployment can do what `npm start` does (README "Deploying").
 export { AnalystResponder, OpenAIResponder, DEFAULT_MODEL, createResponderFromEnv, extractTextCommands, TextCommandExtractor } from './responders/index.js';
 export type { AnalystOptions, OpenAIResponderOptions, ResponderEnv } from './responders/index.js';
-export { securityOptionsFromEnv, type EnvSecurityConfig } from './security/env-config.js';
+export { securityOptionsFromEnv, type EnvSecurityConfig } from './config.js';
 // The client address as the runtime reports it (Node, Bun, Deno, Workers), for your own limits or logs.
 export { clientIp, detectRuntime, type Runtime, type TrustProxy } from './security/client-ip.js';

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { createCoalescingServer } from './node/coalesce-writes.js';
 import { createResponderFromEnv } from './responders/index.js';
-import { securityOptionsFromEnv, type EnvSecurityConfig } from './security/env-config.js';
+import { securityOptionsFromEnv, type EnvSecurityConfig } from './config.js';
 import { openStore, type OpenedStore } from './store/open-store.js';
 import { storeConfigFromEnv, type StoreConfig } from './store/store-config.js';
 
@@ -25,7 +25,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(1);
 }
 
-// Sessions, CORS, rate limits and logging from the environment (see server/security/env-config.ts).
+// Sessions, CORS, rate limits and logging from the environment (see server/config.ts).
 let security: EnvSecurityConfig;
 let storeConfig: StoreConfig;
 let opened: OpenedStore;

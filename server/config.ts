@@ -16,13 +16,13 @@
  * | `CHATKIT_WORKFLOW_ID`     | enables hosted sessions (needs `OPENAI_API_KEY`)          | off            |
  * | `CHATKIT_WORKFLOW_VERSION`| pins the hosted workflow version                          | latest         |
  */
-import { createLogger, parseLogLevel, type LogSink, type Logger } from '../log/logger.js';
-import type { TrustProxy } from './client-ip.js';
-import { parseCorsOrigins } from './cors.js';
-import type { SessionOptions } from '../session/session-route.js';
-import type { SecurityOptions } from './layer.js';
-import type { BucketOptions } from './token-bucket.js';
-import { resolveServerSecret } from './secret.js';
+import { createLogger, parseLogLevel, type LogSink, type Logger } from './log/logger.js';
+import type { TrustProxy } from './security/client-ip.js';
+import { parseCorsOrigins } from './security/cors.js';
+import type { SessionOptions } from './session/session-route.js';
+import type { SecurityOptions } from './security/layer.js';
+import type { BucketOptions } from './security/token-bucket.js';
+import { resolveServerSecret } from './security/secret.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createApp } from '../app.js';
-import { EchoResponder } from '../responders/echo.js';
-import { securityOptionsFromEnv } from './env-config.js';
+import { createApp } from './app.js';
+import { EchoResponder } from './responders/echo.js';
+import { securityOptionsFromEnv } from './config.js';
 
 const SECRET = 'env-config-test-secret-0123456789abcdefgh';
 
