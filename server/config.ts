@@ -1,118 +1,170 @@
 /**
- * Reads the security, session and logging configuration from environment variables (for
- * `server/main.ts`). Every variable is optional; bad values fail fast with a clear message
- * rather than silently weakening the server.
- *
- * | variable                  | meaning                                                   | default        |
- * |---------------------------|-----------------------------------------------------------|----------------|
- * | `CHART_CHAT_SECRET`       | HMAC secret for session tokens (>= 32 chars)              | random/process |
- * | `SESSION_TTL_SECONDS`     | session token lifetime                                    | 900            |
- * | `REQUIRE_SESSION`         | `true`: ChatKit requests need a token                     | false          |
- * | `CORS_ORIGINS`            | exact allowed origins, comma separated                    | none (same-origin only) |
- * | `RATE_LIMIT_IP_PER_MIN`   | requests per minute per IP (also the burst); 0 = off      | 120            |
- * | `RATE_LIMIT_USER_PER_MIN` | requests per minute per user (also the burst); 0 = off    | 60             |
- * | `TRUST_PROXY`             | `true` or a hop count: read the IP from X-Forwarded-For   | false          |
- * | `LOG_LEVEL`               | debug, info, warn, error, silent                          | info           |
- * | `CHATKIT_WORKFLOW_ID`     | enables hosted sessions (needs `OPENAI_API_KEY`)          | off            |
- * | `CHATKIT_WORKFLOW_VERSION`| pins the hosted workflow version                          | latest         |
+ * The server's one configuration: every environment variable `npm start` reads, validated once
+ * with valibot and turned into what `createApp` takes. Nothing else in the server reads the
+ * environment (`createApp` never does). Every variable is optional; a blank value counts as
+ * unset; a bad value fails fast with a message naming the variable, rather than silently
+ * weakening the server. The README's "Configuration" table lists them.
  */
-import { createLogger, parseLogLevel, type LogSink, type Logger } from './log/logger.js';
+import * as v from 'valibot';
+import type { AppOptions } from './app.js';
+import type { Responder } from './chatkit/responder.js';
+import { createLogger, LOG_LEVELS, type LogSink, type Logger } from './log/logger.js';
+import { AnalystResponder } from './responders/analyst/analyst.js';
+import { DEFAULT_MODEL, OpenAIResponder } from './responders/openai/openai-responder.js';
 import type { TrustProxy } from './security/client-ip.js';
 import { parseCorsOrigins } from './security/cors.js';
-import type { SessionOptions } from './session/session-route.js';
-import type { SecurityOptions } from './security/layer.js';
-import type { BucketOptions } from './security/token-bucket.js';
 import { resolveServerSecret } from './security/secret.js';
+import type { BucketOptions } from './security/token-bucket.js';
+import { storeConfigFromEnv, type StoreConfig } from './store/store-config.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export interface EnvSecurityConfig {
-  readonly options: SecurityOptions & { readonly logger: Logger; readonly session: SessionOptions };
+export interface ServerConfig {
+  /** Listening port (`PORT`, 0 picks a free one). */
+  readonly port: number;
+  /** Listening address (`HOST`). */
+  readonly host: string;
+  /** The options for `createApp`: the responder, sessions, CORS, rate limits, logging. */
+  readonly app: AppOptions & { readonly logger: Logger };
+  /** Which store, with its limits (`DATABASE_URL`, `STORE`, `DATA_DIR`, quotas: server/store/store-config.ts). */
+  readonly store: StoreConfig;
   /** What was configured, for a start-up line (no secrets). */
   readonly summary: Record<string, unknown>;
 }
 
-export function securityOptionsFromEnv(env: Env, sink?: LogSink): EnvSecurityConfig {
-  const apiKey = env['OPENAI_API_KEY'] || undefined;
-  const logger = createLogger({
-    level: parseLogLevel(env['LOG_LEVEL']),
-    secrets: [apiKey, env['CHART_CHAT_SECRET']],
-    ...(sink && { sink }),
-  });
-  const secret = resolveServerSecret(env['CHART_CHAT_SECRET'], (message) => logger.warn(message));
-  const workflowId = env['CHATKIT_WORKFLOW_ID'] || undefined;
-  if (workflowId && !apiKey) throw new Error('CHATKIT_WORKFLOW_ID needs OPENAI_API_KEY to mint hosted sessions');
-  const ipPerMin = nonNegativeInt(env, 'RATE_LIMIT_IP_PER_MIN', 120);
-  const userPerMin = nonNegativeInt(env, 'RATE_LIMIT_USER_PER_MIN', 60);
-  const origins = parseCorsOrigins(env['CORS_ORIGINS']);
-  const trustProxy = parseTrustProxy(env['TRUST_PROXY']);
-  const requireSession = parseBool(env, 'REQUIRE_SESSION');
-  const ttlSeconds = positiveInt(env, 'SESSION_TTL_SECONDS', 900);
+const TRUE = ['true', '1', 'yes'];
+const FALSE = ['false', '0', 'no'];
 
-  const options: SecurityOptions & { logger: Logger; session: SessionOptions } = {
+const wholeNumber = (name: string) =>
+  v.pipe(v.string(), v.trim(), v.regex(/^\d+$/, `${name} must be a whole number >= 0`), v.transform(Number));
+const positive = (name: string) => v.pipe(wholeNumber(name), v.minValue(1, `${name} must be > 0`));
+const flag = (name: string) =>
+  v.pipe(v.string(), v.trim(), v.toLowerCase(), v.picklist([...TRUE, ...FALSE], `${name} must be true or false`), v.transform((s) => TRUE.includes(s)));
+/** A value checked by one of our own parsers, whose error message becomes the issue. */
+const parsedBy = <T>(parse: (raw: string) => T) =>
+  v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      try {
+        return parse(dataset.value);
+      } catch (error) {
+        addIssue({ message: error instanceof Error ? error.message : String(error) });
+        return NEVER;
+      }
+    }),
+  );
+const text = v.pipe(v.string(), v.trim());
+
+const EnvSchema = v.object({
+  PORT: v.optional(v.pipe(wholeNumber('PORT'), v.maxValue(65_535, 'PORT must be an integer in 0..65535')), '8787'),
+  HOST: v.optional(text, '0.0.0.0'),
+  OPENAI_API_KEY: v.optional(text),
+  OPENAI_BASE_URL: v.optional(text),
+  OPENAI_MODEL: v.optional(text, DEFAULT_MODEL),
+  OPENAI_MAX_RETRIES: v.optional(wholeNumber('OPENAI_MAX_RETRIES')),
+  OPENAI_TIMEOUT_MS: v.optional(wholeNumber('OPENAI_TIMEOUT_MS')),
+  ANALYST_CHUNK_DELAY_MS: v.optional(wholeNumber('ANALYST_CHUNK_DELAY_MS')),
+  CHART_CHAT_SECRET: v.optional(v.string()),
+  SESSION_TTL_SECONDS: v.optional(positive('SESSION_TTL_SECONDS'), '900'),
+  REQUIRE_SESSION: v.optional(flag('REQUIRE_SESSION'), 'false'),
+  CORS_ORIGINS: v.optional(parsedBy(parseCorsOrigins), ''),
+  RATE_LIMIT_IP_PER_MIN: v.optional(wholeNumber('RATE_LIMIT_IP_PER_MIN'), '120'),
+  RATE_LIMIT_USER_PER_MIN: v.optional(wholeNumber('RATE_LIMIT_USER_PER_MIN'), '60'),
+  TRUST_PROXY: v.optional(parsedBy(parseTrustProxy), 'false'),
+  LOG_LEVEL: v.optional(v.pipe(text, v.toLowerCase(), v.picklist(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)), 'info'),
+  CHATKIT_WORKFLOW_ID: v.optional(text),
+  CHATKIT_WORKFLOW_VERSION: v.optional(text),
+});
+type ParsedEnv = v.InferOutput<typeof EnvSchema>;
+
+export interface ReadConfigOptions {
+  /** Receives the log lines (default: stdout). */
+  readonly sink?: LogSink;
+  /** PGlite's folder when neither `DATABASE_URL` nor `DATA_DIR` is set. Default `.data`. */
+  readonly defaultDataDir?: string;
+}
+
+/** Reads the configuration from `env` (e.g. `process.env`). Throws one `Error` naming every bad variable. */
+export function readConfig(env: Env, { sink, defaultDataDir = '.data' }: ReadConfigOptions = {}): ServerConfig {
+  const e = parseEnv(env);
+  const store = storeConfigFromEnv(env, defaultDataDir);
+  const logger = createLogger({ level: e.LOG_LEVEL, secrets: [e.OPENAI_API_KEY, e.CHART_CHAT_SECRET], ...(sink && { sink }) });
+  const secret = resolveServerSecret(e.CHART_CHAT_SECRET, (message) => logger.warn(message));
+  if (e.CHATKIT_WORKFLOW_ID && !e.OPENAI_API_KEY) throw new Error('CHATKIT_WORKFLOW_ID needs OPENAI_API_KEY to mint hosted sessions');
+
+  const app: AppOptions & { logger: Logger } = {
+    responder: responderFrom(e),
     logger,
-    trustProxy,
-    cors: { origins },
-    rateLimit: { perIp: perMinute(ipPerMin), perUser: perMinute(userPerMin) },
+    trustProxy: e.TRUST_PROXY,
+    cors: { origins: e.CORS_ORIGINS },
+    rateLimit: { perIp: perMinute(e.RATE_LIMIT_IP_PER_MIN), perUser: perMinute(e.RATE_LIMIT_USER_PER_MIN) },
     // Neither the OpenAI key nor the token secret may ever appear in a response.
-    secrets: [apiKey, env['CHART_CHAT_SECRET']].filter((value): value is string => !!value),
+    secrets: [e.OPENAI_API_KEY, e.CHART_CHAT_SECRET].filter((value): value is string => !!value),
     session: {
       secret: secret.bytes,
-      ttlSeconds,
-      requireSession,
-      ...(workflowId && {
+      ttlSeconds: e.SESSION_TTL_SECONDS,
+      requireSession: e.REQUIRE_SESSION,
+      ...(e.CHATKIT_WORKFLOW_ID && {
         hosted: {
-          workflowId,
-          ...(env['CHATKIT_WORKFLOW_VERSION'] && { workflowVersion: env['CHATKIT_WORKFLOW_VERSION'] }),
-          ...(apiKey && { apiKey }),
-          ...(env['OPENAI_BASE_URL'] && { baseURL: env['OPENAI_BASE_URL'] }),
+          workflowId: e.CHATKIT_WORKFLOW_ID,
+          ...(e.CHATKIT_WORKFLOW_VERSION && { workflowVersion: e.CHATKIT_WORKFLOW_VERSION }),
+          ...(e.OPENAI_API_KEY && { apiKey: e.OPENAI_API_KEY }),
+          ...(e.OPENAI_BASE_URL && { baseURL: e.OPENAI_BASE_URL }),
         },
       }),
     },
   };
   return {
-    options,
+    port: e.PORT,
+    host: e.HOST,
+    app,
+    store,
     summary: {
+      responder: e.OPENAI_API_KEY ? `openai (${e.OPENAI_MODEL})` : 'analyst (offline)',
       log_level: logger.level,
       session_secret: secret.configured ? 'configured' : 'random (per process)',
-      session_ttl_s: ttlSeconds,
-      require_session: requireSession,
-      cors_origins: origins,
-      rate_limit_ip_per_min: ipPerMin || 'off',
-      rate_limit_user_per_min: userPerMin || 'off',
-      trust_proxy: trustProxy,
-      hosted_sessions: workflowId ? 'on' : 'off',
+      session_ttl_s: e.SESSION_TTL_SECONDS,
+      require_session: e.REQUIRE_SESSION,
+      cors_origins: e.CORS_ORIGINS,
+      rate_limit_ip_per_min: e.RATE_LIMIT_IP_PER_MIN || 'off',
+      rate_limit_user_per_min: e.RATE_LIMIT_USER_PER_MIN || 'off',
+      trust_proxy: e.TRUST_PROXY,
+      hosted_sessions: e.CHATKIT_WORKFLOW_ID ? 'on' : 'off',
     },
   };
+}
+
+function parseEnv(env: Env): ParsedEnv {
+  const known: Record<string, string> = {};
+  for (const name of Object.keys(EnvSchema.entries)) {
+    const raw = env[name];
+    if (raw !== undefined && raw.trim() !== '') known[name] = raw;
+  }
+  const parsed = v.safeParse(EnvSchema, known);
+  if (!parsed.success) throw new Error(parsed.issues.map((issue) => issue.message).join('; '));
+  return parsed.output;
+}
+
+/** `OPENAI_API_KEY` set → the OpenAI responder; otherwise the offline analyst. */
+function responderFrom(e: ParsedEnv): Responder {
+  if (!e.OPENAI_API_KEY) {
+    return new AnalystResponder(e.ANALYST_CHUNK_DELAY_MS !== undefined ? { chunkDelayMs: e.ANALYST_CHUNK_DELAY_MS } : {});
+  }
+  return new OpenAIResponder({
+    apiKey: e.OPENAI_API_KEY,
+    model: e.OPENAI_MODEL,
+    ...(e.OPENAI_BASE_URL && { baseURL: e.OPENAI_BASE_URL }),
+    ...(e.OPENAI_MAX_RETRIES !== undefined && { maxRetries: e.OPENAI_MAX_RETRIES }),
+    ...(e.OPENAI_TIMEOUT_MS !== undefined && { timeoutMs: e.OPENAI_TIMEOUT_MS }),
+  });
 }
 
 function perMinute(n: number): BucketOptions | false {
   return n === 0 ? false : { capacity: n, refillPerSecond: n / 60 };
 }
 
-function nonNegativeInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number >= 0`);
-  return n;
-}
-
-function positiveInt(env: Env, name: string, fallback: number): number {
-  const n = nonNegativeInt(env, name, fallback);
-  if (n === 0) throw new Error(`${name} must be > 0`);
-  return n;
-}
-
-function parseBool(env: Env, name: string): boolean {
-  const raw = (env[name] ?? '').trim().toLowerCase();
-  if (raw === '' || raw === 'false' || raw === '0' || raw === 'no') return false;
-  if (raw === 'true' || raw === '1' || raw === 'yes') return true;
-  throw new Error(`${name} must be true or false`);
-}
-
-function parseTrustProxy(raw: string | undefined): TrustProxy {
-  const value = (raw ?? '').trim().toLowerCase();
+function parseTrustProxy(raw: string): TrustProxy {
+  const value = raw.trim().toLowerCase();
   if (value === '' || value === 'false' || value === '0') return false;
   if (value === 'true') return true;
   const hops = Number(value);

@@ -47,8 +47,8 @@ export { MemoryLeases, type StreamLeases, type RenewResult } from './store/lease
 export { storeConfigFromEnv, type StoreConfig } from './store/store-config.js';
 export { paginate, type PageQuery, type SortOrder, type Store } from './store/store.js';
 // Responders and env configuration, so a deployment can do what `npm start` does (README "Deploying").
-export { AnalystResponder, OpenAIResponder, DEFAULT_MODEL, createResponderFromEnv, extractTextCommands, TextCommandExtractor } from './responders/index.js';
-export type { AnalystOptions, OpenAIResponderOptions, ResponderEnv } from './responders/index.js';
-export { securityOptionsFromEnv, type EnvSecurityConfig } from './config.js';
+export { AnalystResponder, OpenAIResponder, DEFAULT_MODEL, extractTextCommands, TextCommandExtractor } from './responders/index.js';
+export type { AnalystOptions, OpenAIResponderOptions } from './responders/index.js';
+export { readConfig, type Env, type ServerConfig } from './config.js';
 // The client address as the runtime reports it (Node, Bun, Deno, Workers), for your own limits or logs.
 export { clientIp, detectRuntime, type Runtime, type TrustProxy } from './security/client-ip.js';

@@ -1,61 +1,43 @@
 /**
- * Node entry for `npm start`: the chart-chat API plus the demo page and the built SDK.
- * PORT (default 8787; 0 picks a free port), HOST (default 0.0.0.0). Prints one line once ready.
- * The store comes from the environment (server/store/store-config.ts): PGlite in `.data/` by
- * default, PostgreSQL with DATABASE_URL, memory with STORE=memory. SIGTERM/SIGINT end open
+ * Node entry for `npm start`: the chart-chat API plus the demo page and the built SDK,
+ * configured from the environment by server/config.ts. Prints one line once ready.
+ * The store: PGlite in `.data/` by default, PostgreSQL with DATABASE_URL, memory with STORE=memory. SIGTERM/SIGINT end open
  * streams with a final event and their partial answers saved, then close the store.
  */
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { createCoalescingServer } from './node/coalesce-writes.js';
-import { createResponderFromEnv } from './responders/index.js';
-import { securityOptionsFromEnv, type EnvSecurityConfig } from './config.js';
+import { readConfig, type ServerConfig } from './config.js';
+import { staticRouter } from './static-router.js';
 import { openStore, type OpenedStore } from './store/open-store.js';
-import { storeConfigFromEnv, type StoreConfig } from './store/store-config.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const port = Number(process.env.PORT ?? 8787);
-const hostname = process.env.HOST ?? '0.0.0.0';
-if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-  console.error(`PORT must be an integer in 0..65535`);
-  process.exit(1);
-}
 
-// Sessions, CORS, rate limits and logging from the environment (see server/config.ts).
-let security: EnvSecurityConfig;
-let storeConfig: StoreConfig;
+// Every variable, read and checked in one place (server/config.ts); a bad one stops the start.
+let config: ServerConfig;
 let opened: OpenedStore;
 try {
-  security = securityOptionsFromEnv(process.env);
-  storeConfig = storeConfigFromEnv(process.env, join(root, '.data'));
-  opened = await openStore(storeConfig);
+  config = readConfig(process.env, { defaultDataDir: join(root, '.data') });
+  opened = await openStore(config.store);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
 const stopping = new AbortController();
-const app = createApp({
-  responder: createResponderFromEnv(process.env),
-  ...security.options,
-  store: opened.store,
-  streamLeaseMs: storeConfig.leaseTtlMs,
-  shutdownSignal: stopping.signal,
-});
-security.options.logger.info('config', { ...security.summary, store: opened.description });
+const logger = config.app.logger;
+const app = createApp({ ...config.app, store: opened.store, streamLeaseMs: config.store.leaseTtlMs, shutdownSignal: stopping.signal });
+logger.info('config', { ...config.summary, store: opened.description });
 
 // Retention: idle threads go at start and then hourly (every instance may sweep; it is idempotent).
-const sweep = (): void => void opened.store.sweepIdleThreads?.().catch((error: unknown) => security.options.logger.warn('retention sweep failed', { error: String(error) }));
+const sweep = (): void => void opened.store.sweepIdleThreads?.().catch((error: unknown) => logger.warn('retention sweep failed', { error: String(error) }));
 sweep();
 setInterval(sweep, 3600_000).unref();
-app.get('/', serveStatic({ path: `${root}demo/index.html` }));
-app.get('/demo/*', serveStatic({ root }));
-app.get('/dist/*', serveStatic({ root }));
+app.route('/', staticRouter(root));
 
-const server = serve({ fetch: app.fetch, port, hostname, createServer: createCoalescingServer }, (info: AddressInfo) => {
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: createCoalescingServer }, (info: AddressInfo) => {
   console.log(`chart-chat listening on http://localhost:${info.port}`);
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLogger, parseLogLevel } from './logger.js';
+import { createLogger } from './logger.js';
 import { createUserHasher } from './user-hash.js';
 
 const KEY = 'sk-test-LEAKCHECK-abcdef0123456789';
@@ -23,13 +23,6 @@ test('levels filter: debug lines appear only at debug', () => {
     logger.error('e');
     assert.equal(lines.length, expected, level);
   }
-});
-
-test('LOG_LEVEL parsing is forgiving about case and falls back to info', () => {
-  assert.equal(parseLogLevel('DEBUG'), 'debug');
-  assert.equal(parseLogLevel(' warn '), 'warn');
-  assert.equal(parseLogLevel('verbose'), 'info');
-  assert.equal(parseLogLevel(undefined), 'info');
 });
 
 test('keys, tokens and credentials never reach the sink', () => {

@@ -32,12 +32,6 @@ export interface LoggerOptions {
   readonly now?: () => Date;
 }
 
-/** Parses `LOG_LEVEL`; unknown or empty values give `info`. */
-export function parseLogLevel(value: string | undefined): LogLevel {
-  const lower = value?.trim().toLowerCase();
-  return (LOG_LEVELS as readonly string[]).includes(lower ?? '') ? (lower as LogLevel) : 'info';
-}
-
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
   const sink = options.sink ?? ((line: string) => console.log(line));
