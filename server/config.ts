@@ -14,7 +14,7 @@ import { DEFAULT_MODEL, OpenAIResponder } from './responders/openai/openai-respo
 import type { TrustProxy } from './security/client-ip.js';
 import { parseCorsOrigins } from './security/cors.js';
 import { resolveServerSecret } from './security/secret.js';
-import type { BucketOptions } from './security/token-bucket.js';
+import type { BucketOptions } from './lib/token-bucket.js';
 import { storeConfigFromEnv, type StoreConfig } from './store/store-config.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;

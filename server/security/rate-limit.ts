@@ -4,7 +4,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { errorResponse, RequestError } from '../wire/request-error.js';
-import { TokenBuckets, type BucketOptions, type SharedBuckets } from './token-bucket.js';
+import { TokenBuckets, type BucketOptions, type SharedBuckets } from '../lib/token-bucket.js';
 
 export interface RateLimitOptions {
   /** Per client IP (default: burst 120, 2/s). `false` disables it. */

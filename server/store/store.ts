@@ -4,7 +4,7 @@
  * Items are addressed by thread id only: callers check thread ownership first.
  */
 import type { Attachment, Page, ThreadItem, ThreadItemType, ThreadMetadata } from '../wire/types.js';
-import type { SharedBuckets } from '../security/token-bucket.js';
+import type { SharedBuckets } from '../lib/token-bucket.js';
 import type { StreamLeases } from './leases.js';
 
 export type SortOrder = 'asc' | 'desc';

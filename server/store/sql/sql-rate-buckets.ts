@@ -4,7 +4,7 @@
  * token. A refused request leaves the row as it was (`updated_at` untouched), which is how the
  * statement tells the two outcomes apart.
  */
-import type { BucketOptions, SharedBuckets, TakeResult } from '../../security/token-bucket.js';
+import type { BucketOptions, SharedBuckets, TakeResult } from '../../lib/token-bucket.js';
 import type { SqlQuery } from './sql-client.js';
 
 export class SqlRateBuckets implements SharedBuckets {
