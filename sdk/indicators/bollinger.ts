@@ -13,9 +13,13 @@ export interface BollingerBands {
 export function bollinger(values: readonly number[], period = 20, stddev = 2): BollingerBands {
   const middle = sma(values, period);
   if (!(stddev > 0) || !Number.isFinite(stddev)) throw new RangeError(`stddev must be a finite number > 0, got ${stddev}`);
-  // Variance = mean of the squares - square of the mean, both as rolling window means.
-  const meanSquare = sma(values.map((x) => x * x), period);
-  // Rolling sums can dip a hair below zero on flat data; clamp before the root.
-  const band = (sign: number) => middle.map((m, i) => m + sign * stddev * Math.sqrt(Math.max(0, meanSquare[i]! - m * m)));
+  // Two passes over each window (deviations from its mean), not E[x²] - E[x]²: that difference
+  // cancels catastrophically at large prices (3e6 with ±1 noise lost ~22% of the band width).
+  const band = (sign: number) =>
+    middle.map((m, i) => {
+      let sum = 0;
+      for (let j = i - period + 1; j <= i; j++) sum += (values[j]! - m) ** 2;
+      return m + sign * stddev * Math.sqrt(sum / period);
+    });
   return { middle, upper: band(1), lower: band(-1) };
 }

@@ -18,6 +18,20 @@ describe('indicators (sdk/indicators)', () => {
     assert.deepEqual(ema([1, 2, 3, 4, 10], 3), [NaN, NaN, 2, 3, 6.5]);
   });
 
+  it('bollinger band width stays exact at large prices (3e6 with ±1 noise)', () => {
+    const noise = [1, -1, 0.5, -0.5, 1, 0, -1, 0.25, -0.75, 0.5];
+    const values = Array.from({ length: 200 }, (_, i) => 3e6 + noise[i % noise.length]!);
+    const { middle, upper, lower } = bollinger(values, 20, 2);
+    for (let i = 19; i < values.length; i++) {
+      const window = values.slice(i - 19, i + 1);
+      const mean = window.reduce((a, b) => a + (b - 3e6), 0) / 20 + 3e6;
+      const sd = Math.sqrt(window.reduce((a, b) => a + (b - mean) ** 2, 0) / 20);
+      const width = upper[i]! - lower[i]!;
+      assert.ok(Math.abs(width - 4 * sd) / (4 * sd) < 1e-6, `bar ${i}: width ${width}, expected ${4 * sd}`);
+      assert.ok(Math.abs(middle[i]! - mean) < 1e-6);
+    }
+  });
+
   it('bollinger bands are mean +/- k population deviations', () => {
     const { middle, upper, lower } = bollinger([2, 4, 4, 4, 5, 5, 7, 9], 8, 2);
     // population sd of that classic sample is exactly 2, mean 5

@@ -169,6 +169,23 @@ describe('analyst through /api/chatkit', () => {
     assert.ok(fib.text.includes(formatPrice(swing.to.price - (swing.to.price - swing.from.price) * 0.618)));
   });
 
+  it('zooms to the last 3 months of calendar time, not the last 3 bars (daily and hourly bars)', async () => {
+    const step = RANGE[1]!.time - RANGE[0]!.time;
+    assert.equal(step, 86_400, 'RANGE is daily');
+    const months = await ask('zoom to the last 3 months');
+    const [range] = months.commands as { from: number; to: number }[];
+    assert.equal(range!.to, RANGE.at(-1)!.time);
+    const days = (range!.to - range!.from) / 86_400;
+    assert.ok(days >= 88 && days <= 92, `3 months of daily bars span ${days} days`);
+    const cutoff = new Date(RANGE.at(-1)!.time * 1000);
+    cutoff.setUTCMonth(cutoff.getUTCMonth() - 3);
+    assert.ok(range!.from > cutoff.getTime() / 1000 && range!.from - step <= cutoff.getTime() / 1000, 'the first bar inside the span');
+    const hourly = RANGE.map((bar, i) => ({ ...bar, time: RANGE[0]!.time + i * 3600 }));
+    const week = await ask('show the last week', chartContext(hourly, { timeframe: '1h' }));
+    const [w] = week.commands as { from: number; to: number }[];
+    assert.equal((w!.to - w!.from) / 3600, 7 * 24 - 1, 'a week of hourly bars is 168 bars');
+  });
+
   it('answers several requests in one message, naming the chart once', async () => {
     const { text, commands } = await ask('Draw support and resistance, and a trendline');
     assert.equal(text.match(/You're viewing TSLA on 1D/g)?.length, 1);

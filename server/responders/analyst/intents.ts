@@ -19,9 +19,13 @@ export type Intent =
   | { kind: 'clear'; scope: 'drawings' | 'indicators' | 'all' }
   | { kind: 'remove'; target: RemoveTarget }
   | { kind: 'zoom'; bars: number | 'all' }
+  /** "the last 3 months": a span of calendar time, turned into bars with the chart's own bar times. */
+  | { kind: 'zoom_time'; count: number; unit: TimeUnit }
   | { kind: 'fib' }
   | { kind: 'help' }
   | { kind: 'thanks' };
+
+export type TimeUnit = 'hour' | 'day' | 'week' | 'month' | 'year';
 
 /** Checked in order: "exponential moving average" must win over "moving average". */
 const INDICATOR_WORDS: [RegExp, IndicatorName][] = [
@@ -146,7 +150,14 @@ function parseIndicators(text: string): Intent[] {
 }
 
 function parseZoom(text: string): Intent | null {
-  const last = /\b(?:zoom|show|focus|view|display|go)\b.*?\blast\s+(\d{1,5})\s*(?:bars?|candles?|days?|sessions?|periods?|points?)?\b/.exec(text);
+  const span = /\b(?:zoom|show|focus|view|display|go)\b.*?\b(?:last|past)\s+(\d{1,4}|an?|one)?\s*(hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b/.exec(text);
+  if (span) {
+    const count = /^\d/.test(span[1] ?? '') ? Number(span[1]) : 1;
+    const unit = span[2]!.replace(/s$/, '');
+    const units: Record<string, TimeUnit> = { hour: 'hour', hr: 'hour', day: 'day', week: 'week', wk: 'week', month: 'month', mo: 'month', year: 'year', yr: 'year' };
+    if (count > 0) return { kind: 'zoom_time', count, unit: units[unit]! };
+  }
+  const last = /\b(?:zoom|show|focus|view|display|go)\b.*?\blast\s+(\d{1,5})\s*(?:bars?|candles?|sessions?|periods?|points?)?\b/.exec(text);
   if (last) return { kind: 'zoom', bars: Number(last[1]) };
   if (/\bzoom (?:all the way )?out\b|\bshow (?:all|everything|the whole chart|all bars)\b|\bfit (?:the )?(?:chart|content|all)\b/.test(text))
     return { kind: 'zoom', bars: 'all' };
@@ -167,7 +178,7 @@ function parseTimeframe(original: string, text: string): string | null {
   const re = new RegExp(String.raw`\b(\d{1,4})\s*-?\s*(mo|mon|months?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)\b(?!\s*-?\s*${INDICATOR_AFTER})`, 'g');
   for (const match of text.matchAll(re)) {
     const before = text.slice(Math.max(0, match.index - 12), match.index);
-    if (/\blast\s*$/.test(before)) continue; // "last 50 days" is a zoom, not a timeframe
+    if (/\b(?:last|past)\s*$/.test(before)) continue; // "last 50 days", "past 2 weeks" are zooms, not timeframes
     let unit = UNIT_WORDS.find(([pattern]) => pattern.test(match[2]!))?.[1];
     // "1M" as typed means a month, "1m" a minute.
     if (unit === 'm' && match[2] === 'm' && new RegExp(String.raw`\b${match[1]}\s*-?\s*M\b`).test(original)) unit = 'M';

@@ -16,7 +16,7 @@ import {
   type Trendline,
 } from '../../analysis/index.js';
 import { formatPercent, formatPrice, formatTime, joinWords, plural } from './format.js';
-import type { IndicatorName, Intent, RemoveTarget } from './intents.js';
+import type { IndicatorName, Intent, RemoveTarget, TimeUnit } from './intents.js';
 
 export interface SkillResult {
   text: string;
@@ -106,6 +106,8 @@ export function runSkill(intent: Intent, cc: ChartContext | undefined): SkillRes
       return remove(cc, intent.target);
     case 'zoom':
       return cc ? zoom(cc, intent.bars) : noChart();
+    case 'zoom_time':
+      return cc ? zoom(cc, barsWithin(cc, intent.count, intent.unit)) : noChart();
     case 'fib':
       return cc ? fib(cc) : noChart();
   }
@@ -325,6 +327,24 @@ function defaultIds(target: RemoveTarget): string[] {
     default:
       return [`ai-${target}-${target === 'rsi' ? 14 : 20}`];
   }
+}
+
+/**
+ * How many of the latest bars fall within the last `count` units of calendar time, counted back
+ * from the last bar (bar times are UTC seconds): the timeframe and any gaps (weekends) are in the
+ * times themselves. Months and years step back on the calendar.
+ */
+function barsWithin(cc: ChartContext, count: number, unit: TimeUnit): number {
+  const last = cc.bars.at(-1)?.time;
+  if (last === undefined) return 0;
+  const start = new Date(last * 1000);
+  if (unit === 'month') start.setUTCMonth(start.getUTCMonth() - count);
+  else if (unit === 'year') start.setUTCFullYear(start.getUTCFullYear() - count);
+  else start.setTime(start.getTime() - count * { hour: 3600, day: 86_400, week: 7 * 86_400 }[unit] * 1000);
+  const from = start.getTime() / 1000;
+  let n = 0;
+  for (let i = cc.bars.length - 1; i >= 0 && cc.bars[i]!.time > from; i--) n++;
+  return n;
 }
 
 function zoom(cc: ChartContext, bars: number | 'all'): SkillResult {
