@@ -2,6 +2,7 @@
 // stand-in records setOptions and drives the passed api.fetch / onClientTool against the real
 // server the way ChatKit does, so everything the element hands ChatKit is exercised for real.
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { chatkitLocale } from './locale.js';
 import type { ChatKitOptions, CustomApiConfig } from '@openai/chatkit';
 import type { ChartChat } from '../chart-chat.js';
 import type { ChatKitRenderer } from './chatkit-renderer.js';
@@ -269,5 +270,129 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
   it('is accessible', async () => {
     const { el } = await chatkitChat();
     await expect(el).to.be.accessible();
+  });
+
+  it('merges chatkitOptions under its own api, fetch and client tools, typed as ChatKit options', async () => {
+    const widgetActions: unknown[] = [];
+    const hostTools: string[] = [];
+    const chatkitOptions: ChartChat['chatkitOptions'] = {
+      history: { enabled: true, showDelete: false },
+      header: { enabled: true, title: { text: 'Chart chat' } },
+      threadItemActions: { feedback: true, retry: true },
+      composer: { attachments: { enabled: true, maxCount: 2 }, tools: [{ id: 'levels', label: 'Levels', icon: 'chart' }] },
+      entities: { showComposerMenu: false },
+      widgets: { onAction: async (action) => void widgetActions.push(action) },
+      disclaimer: { text: 'Not financial advice.' },
+      theme: { colorScheme: 'dark', radius: 'soft', color: { accent: { primary: '#7c3aed', level: 2 } } },
+      initialThread: 'thr_saved',
+      startScreen: { prompts: [{ label: 'Icon prompt', prompt: 'p', icon: 'chart' }] },
+      api: { uploadStrategy: { type: 'two_phase' } },
+      onClientTool: ({ name }) => (hostTools.push(name), { mine: true }),
+      // What the element owns wins, even when an integrator (wrongly) passes it in:
+      ...({ api: { url: '/elsewhere', domainKey: 'domain_pk_x', fetch: () => Promise.reject(Error('no')), uploadStrategy: { type: 'two_phase' } } } as object),
+    };
+    const { el, chatkit } = await chatkitChat(html`<chart-chat
+      renderer="chatkit"
+      .chatkitTimeout=${TIMEOUT}
+      placeholder="Ask"
+      .chartContext=${CONTEXT}
+      .chatkitOptions=${chatkitOptions}
+    ></chart-chat>`);
+    const o = chatkit.options;
+    expect(o).to.deep.include({
+      history: { enabled: true, showDelete: false },
+      header: { enabled: true, title: { text: 'Chart chat' } },
+      threadItemActions: { feedback: true, retry: true },
+      entities: { showComposerMenu: false },
+      disclaimer: { text: 'Not financial advice.' },
+      initialThread: 'thr_saved',
+      theme: { colorScheme: 'dark', radius: 'soft', color: { accent: { primary: '#7c3aed', level: 2 } } },
+    });
+    expect(o.composer).to.deep.equal({ attachments: { enabled: true, maxCount: 2 }, tools: [{ id: 'levels', label: 'Levels', icon: 'chart' }], placeholder: 'Ask' });
+    expect(o.startScreen!.prompts).to.deep.equal([{ label: 'Icon prompt', prompt: 'p', icon: 'chart' }], 'no element prompts: the integrator keeps theirs');
+    expect(o.api).to.include({ url: '/api/chatkit', domainKey: 'local-dev', fetch: el.transport });
+    expect(o.api.uploadStrategy).to.deep.equal({ type: 'two_phase' });
+    await o.widgets!.onAction!({ type: 'custom', payload: { a: 1 } }, { id: 'w1', widget: {} as never });
+    expect(widgetActions).to.deep.equal([{ type: 'custom', payload: { a: 1 } }]);
+    // The element answers its own client tools; any other goes to the integrator's handler.
+    const expected = parseChartContext(CONTEXT);
+    expect(await o.onClientTool!({ name: 'get_chart_context', params: {} })).to.deep.equal(expected.success && expected.output);
+    expect(await o.onClientTool!({ name: 'open_pod_bay_doors', params: {} })).to.deep.equal({ mine: true });
+    expect(hostTools).to.deep.equal(['open_pod_bay_doors']);
+    // Its own requests still go through the element's transport to the real server.
+    expect(answerOf(await chatkit.converse('hi'))).to.deep.equal(['You said: hi [chart: TSLA 1D, 2 bars]']);
+    // A theme string from the element, when the integrator's theme is no object.
+    el.chatkitOptions = { theme: 'dark' } as ChartChat['chatkitOptions'];
+    el.theme = 'light';
+    await el.updateComplete;
+    expect(chatkit.options.theme).to.equal('light');
+  });
+
+  it("maps locales to ChatKit's: region when ChatKit has it, else the language, else none", async () => {
+    expect(['de-AT', 'de', 'DE_ch', 'pt-BR', 'pt-AO', 'zh-TW', 'zh-Hant', 'es-419', 'es-MX', 'fr-CA', 'en-GB', 'nb-NO', 'xx-YY', '', undefined].map(chatkitLocale)).to.deep.equal(
+      ['de', 'de', 'de', 'pt-BR', 'pt', 'zh-TW', 'zh-Hant', 'es-419', 'es', 'fr-CA', 'en', 'nb', undefined, undefined, undefined],
+    );
+    const { chatkit } = await chatkitChat(html`<chart-chat renderer="chatkit" .chatkitTimeout=${TIMEOUT} locale="de-AT"></chart-chat>`);
+    expect(chatkit.options.locale).to.equal('de');
+  });
+});
+
+describe('ChatKit that fails while it starts (stand-in)', () => {
+  afterEach(() => delete document.documentElement.dataset['chatkit']);
+
+  const cases: [mode: string, why: RegExp][] = [
+    ['never', /not ready within 400 ms/],
+    ['refuse', /Domain verification request failed/],
+    ['vanish', /removed its frame/],
+  ];
+  for (const [mode, why] of cases) {
+    it(`auto falls back to a working lite UI when ChatKit ${mode === 'never' ? 'is never ready' : mode === 'refuse' ? 'refuses the domain' : 'drops its frame'}`, async () => {
+      document.documentElement.dataset['chatkit'] = mode;
+      const el = document.createElement('chart-chat');
+      el.chatkitTimeout = TIMEOUT;
+      const events = record<CustomEvent>(el, 'chart-chat-error', 'chart-chat-ready');
+      await fixture(html`<div>${el}</div>`);
+      await waitUntil(() => el.activeRenderer === 'lite', 'no fallback', { timeout: 5000 });
+      const unavailable = events.find((e) => e.type === 'chart-chat-error' && e.detail.code === 'chatkit_unavailable');
+      expect(unavailable, events.map((e) => e.detail.code).join()).to.exist;
+      expect(unavailable!.detail.message).to.match(why);
+      // One ready event, for the lite UI; ChatKit was never shown and is gone.
+      expect(events.filter((e) => e.type === 'chart-chat-ready').map((e) => e.detail)).to.deep.equal([{ renderer: 'lite' }]);
+      expect(el.shadowRoot!.querySelector('openai-chatkit')).to.equal(null);
+      await el.sendMessage('still there?');
+      await waitUntil(() => el.shadowRoot!.querySelector('[part~="assistant-message"]')?.textContent?.includes('You said: still there?'), 'no answer');
+    });
+  }
+
+  it('renderer="chatkit" reports a ChatKit that is never ready and shows why, not a blank box', async () => {
+    document.documentElement.dataset['chatkit'] = 'never';
+    const el = document.createElement('chart-chat');
+    el.renderer = 'chatkit';
+    el.chatkitTimeout = TIMEOUT;
+    const error = oneEvent(el, 'chart-chat-error');
+    await fixture(html`<div>${el}</div>`);
+    expect((await error).detail.code).to.equal('chatkit_unavailable');
+    await el.updateComplete;
+    expect(el.activeRenderer).to.equal(undefined);
+    expect(el.shadowRoot!.querySelector('[part=status]')!.textContent).to.contain('could not be loaded');
+    expect(el.shadowRoot!.querySelector('openai-chatkit')).to.equal(null);
+  });
+
+  it('keeps ChatKit invisible until it has been healthy through the grace window', async () => {
+    const el = document.createElement('chart-chat');
+    el.renderer = 'chatkit';
+    el.chatkitTimeout = 1000; // grace 500 ms
+    // ChatKit's ready event is composed: it reaches the element (listen before it can fire).
+    const chatkitReady = oneEvent(el, 'chatkit.ready' as 'chart-chat-ready');
+    await fixture(html`<div>${el}</div>`);
+    await chatkitReady;
+    const chatkit = el.shadowRoot!.querySelector<HTMLElement>('openai-chatkit')!;
+    expect(chatkit.style.opacity).to.equal('0');
+    expect(el.activeRenderer).to.equal(undefined);
+    expect(el.shadowRoot!.querySelector('[part=status]')!.textContent).to.contain('Loading');
+    await oneEvent(el, 'chart-chat-ready');
+    expect(chatkit.style.opacity).to.equal('');
+    expect(el.activeRenderer).to.equal('chatkit');
+    expect(el.shadowRoot!.querySelector('[part=status]')).to.equal(null);
   });
 });

@@ -7,7 +7,8 @@
  * the page and has options, then fires `chatkit.ready`. `<html data-chatkit="…">` picks how that goes:
  * - `ready` (default): ready, and stays healthy;
  * - `never`: no ready, ever (a blocked frame);
- * - `refuse`: ready, then a `DomainVerificationRequestError` and its frame removed, as a refused domain key does.
+ * - `refuse`: ready, then a `DomainVerificationRequestError` and its frame removed, as a refused domain key does;
+ * - `vanish`: ready, then its frame removed without a word.
  * Used by the element's browser tests and, compiled, by the off-localhost end-to-end test.
  */
 import type { ChatKitOptions, CustomApiConfig } from '@openai/chatkit';
@@ -49,6 +50,7 @@ export class StandInChatKit extends HTMLElement {
     if (mode === 'never') return;
     setTimeout(() => {
       this.dispatchEvent(new CustomEvent('chatkit.ready', { bubbles: true, composed: true }));
+      if (mode === 'vanish') setTimeout(() => this.#frame?.remove(), 30);
       if (mode !== 'refuse') return;
       setTimeout(() => {
         const error = Object.assign(new Error('Domain verification request failed with 401'), { name: 'DomainVerificationRequestError' });
