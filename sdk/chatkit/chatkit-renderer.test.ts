@@ -136,13 +136,39 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
     expect(answerOf(await chatkit.converse('again'))).to.deep.equal(['You said: again [chart: NVDA 4h, 0 bars]']);
   });
 
-  it('api.fetch leaves a non-string body alone', async () => {
+  it('api.fetch adds the chart context whatever form the body takes, and never drops a header', async () => {
     const { chatkit } = await chatkitChat();
-    const blob = new Blob([JSON.stringify({ type: 'threads.list', params: {} })], { type: 'application/json' });
-    const res = await chatkit.options.api.fetch!('/api/chatkit', { method: 'POST', body: blob });
-    expect(res.status).to.equal(200);
-    const [request] = await seenRequests();
-    expect(JSON.parse(request!.body)).to.deep.equal({ type: 'threads.list', params: {} });
+    const fetchFn = chatkit.options.api.fetch!;
+    const json = JSON.stringify({ type: 'threads.list', params: {}, metadata: { from: 'form' } });
+    const bytes = new TextEncoder().encode(json);
+    const expected = parseChartContext(CONTEXT);
+    const context = JSON.parse(JSON.stringify(expected.success && expected.output));
+    const headers = { 'Content-Type': 'application/json', 'X-Caller': 'kept' };
+    const forms: [string, () => Promise<Response>][] = [
+      ['string', () => fetchFn('/api/chatkit', { method: 'POST', headers, body: json })],
+      ['Blob', () => fetchFn('/api/chatkit', { method: 'POST', headers: { 'X-Caller': 'kept' }, body: new Blob([json], { type: 'application/json' }) })],
+      ['ArrayBuffer', () => fetchFn('/api/chatkit', { method: 'POST', headers, body: bytes.slice().buffer })],
+      ['Uint8Array', () => fetchFn('/api/chatkit', { method: 'POST', headers, body: bytes })],
+      ['DataView', () => fetchFn('/api/chatkit', { method: 'POST', headers, body: new DataView(bytes.slice().buffer) })],
+      ['Request', () => fetchFn(new Request(new URL('/api/chatkit', location.href), { method: 'POST', headers, body: json }))],
+      ['Request + init headers', () => fetchFn(new Request(new URL('/api/chatkit', location.href), { method: 'POST', headers: { 'X-Caller': 'kept' }, body: json }), { headers: { 'Content-Type': 'application/json', 'X-Init': 'also' } })],
+    ];
+    for (const [form, send] of forms) {
+      const res = await send();
+      expect(res.status, form).to.equal(200);
+      const [request] = await seenRequests();
+      expect(JSON.parse(request!.body), form).to.deep.equal({ type: 'threads.list', params: {}, metadata: { from: 'form', chart_context: context } });
+      expect(request!.headers, form).to.include({ 'x-caller': 'kept', 'content-type': 'application/json' });
+      expect(request!.headers['x-chart-chat-client'], form).to.equal(localStorage.getItem('chart-chat:client-id'));
+      if (form === 'Request + init headers') expect(request!.headers['x-init']).to.equal('also');
+    }
+    // Bodies that are no JSON object pass through untouched.
+    const form = new FormData();
+    form.set('file', 'abc');
+    await fetchFn('/api/chatkit', { method: 'POST', body: form }).catch(() => undefined);
+    expect((await seenRequests())[0]!.body).to.contain('abc').and.not.contain('chart_context');
+    await fetchFn('/api/chatkit', { method: 'POST', body: '[1,2]' });
+    expect((await seenRequests())[0]!.body).to.equal('[1,2]');
   });
 
   it('turns chart_command effects from the server into chart-command events', async () => {

@@ -56,7 +56,7 @@ export async function startChatKit(host: RendererHost, show: (renderer: ChatKitR
     renderer.dispose();
     throw Error('superseded');
   }
-  await renderer.start(timeout - (Date.now() - started), Math.min(3000, timeout / 2));
+  await renderer.start(timeout - (Date.now() - started), Math.min(3000, timeout / 2), timeout);
   return renderer;
 }
 
@@ -84,10 +84,11 @@ export class ChatKitRenderer implements Renderer {
   }
 
   /**
-   * Resolves once ChatKit is ready within `timeout` ms and then stays healthy for `grace` ms
-   * (no `chatkit.error`, its frame still there); rejects otherwise. ChatKit stays invisible meanwhile.
+   * Resolves once ChatKit is ready within `remaining` ms and then stays healthy for `grace` ms
+   * (no `chatkit.error`, its frame still there at the end); rejects otherwise. ChatKit stays invisible meanwhile.
+   * `timeout` (the whole budget) is what the error message names.
    */
-  start(timeout: number, grace: number): Promise<void> {
+  start(remaining: number, grace: number, timeout = remaining): Promise<void> {
     const el = this.element;
     const { signal } = this.#life;
     el.style.opacity = '0';
@@ -95,23 +96,20 @@ export class ChatKitRenderer implements Renderer {
       const settle = (error?: unknown) => {
         clearTimeout(timer);
         el.removeEventListener('chatkit.error', failed);
-        observer.disconnect();
         el.style.opacity = '';
         error ? reject(error) : resolve();
       };
       const failed = (e: Event) => settle((e as CustomEvent<{ error?: unknown } | undefined>).detail?.error ?? Error('ChatKit failed'));
-      const observer = new MutationObserver(() => frame?.isConnected || settle(Error('ChatKit removed its frame')));
-      let frame: Element | null | undefined;
-      let timer = setTimeout(settle, timeout, Error(`ChatKit was not ready within ${timeout} ms`));
+      let timer = setTimeout(settle, remaining, Error(`ChatKit was not ready within ${timeout} ms`));
       signal.addEventListener('abort', () => settle());
       el.addEventListener('chatkit.error', failed);
       el.addEventListener(
         'chatkit.ready',
         () => {
           clearTimeout(timer);
-          timer = setTimeout(settle, grace);
-          frame = el.shadowRoot?.querySelector('iframe');
-          if (frame) observer.observe(el.shadowRoot!, { childList: true, subtree: true });
+          // ChatKit removes its frame when it gives up (a refused domain key does so after an error).
+          const frame = el.shadowRoot?.querySelector('iframe');
+          timer = setTimeout(() => settle(frame?.isConnected === false ? Error('ChatKit removed its frame') : undefined), grace);
         },
         { once: true, signal },
       );
