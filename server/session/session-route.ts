@@ -21,7 +21,7 @@ import { encodeBase64Url } from '../lib/base64url.js';
 import type { SecretSource } from '../lib/secret-source.js';
 import { bearerOf, integratorUser } from '../security/auth.js';
 import { rateLimit } from '../security/rate-limit.js';
-import { TokenBuckets, type BucketOptions } from '../security/token-bucket.js';
+import { TokenBuckets, type BucketOptions } from '../lib/token-bucket.js';
 import { deviceCookieHeader, deviceCookies, readDeviceCookie, type DeviceCookies } from './device-cookie.js';
 import { errorResponse, RequestError } from '../wire/request-error.js';
 import type { TokenSigner } from '../security/token.js';
