@@ -1,0 +1,80 @@
+/**
+ * Cheap refusals while reading a body: nesting depth is checked on the bytes as they arrive
+ * (a hostile shape is refused before the rest is even read, never parsed), and a client that
+ * goes away mid-body is a client abort logged at info, never a 500 with an error stack.
+ */
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { describe, it } from 'node:test';
+import { createApp } from '../app.js';
+import { createLogger } from '../log/logger.js';
+import { EchoResponder } from '../responders/echo.js';
+import { TEST_CLIENT } from '../test-support/chatkit-client.js';
+import { listen } from '../test-support/listen.js';
+import { DepthScanner, MAX_JSON_DEPTH, readJsonBody } from './http-body.js';
+
+describe('reading a JSON body', () => {
+  it('counts depth outside strings only, across chunk boundaries', () => {
+    const scan = (...parts: string[]) => {
+      const scanner = new DepthScanner(3);
+      return parts.some((part) => scanner.exceeded(new TextEncoder().encode(part)));
+    };
+    assert.equal(scan('[[[1]]]'), false);
+    assert.equal(scan('[[[[1]]]]'), true);
+    assert.equal(scan('["[[[[[", "\\"[[[[", {"a":"}}}}[[[["}]'), false, 'brackets in strings and escaped quotes do not count');
+    assert.equal(scan('[[', '[', '[1]]]]'), true, 'depth carries across chunks');
+    assert.equal(scan('[{"é":[', '"\\\\"]}]'), false);
+  });
+
+  it('refuses 1 MB of "[" after the first chunk: the rest is never read, nothing is parsed', async () => {
+    const chunk = new TextEncoder().encode('['.repeat(64 * 1024));
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        if (pulled > 16) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const request = new Request('http://localhost/api/chatkit', { method: 'POST', body, duplex: 'half' } as RequestInit);
+    await assert.rejects(readJsonBody(request, 4 * 1024 * 1024), (error: { status: number; code: string; message: string }) => {
+      assert.equal(error.status, 400);
+      assert.equal(error.code, 'invalid_request');
+      assert.match(error.message, new RegExp(`deeper than ${MAX_JSON_DEPTH}`));
+      return true;
+    });
+    assert.ok(pulled <= 2, `read ${pulled} chunks of 16`);
+  });
+
+  it('a client that aborts mid-body is logged at info as a client abort, with no error line or stack', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ level: 'info', sink: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const server = await listen(createApp({ responder: new EchoResponder(), logger, log: (message) => lines.push({ level: 'error', msg: message }) }));
+    try {
+      const { port } = new URL(server.url);
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(
+            `POST /api/chatkit HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\n` +
+              `X-Chart-Chat-Client: ${TEST_CLIENT['x-chart-chat-client']}\r\nContent-Length: 100000\r\n\r\n{"type":"threads.create","params":{"input":`,
+          );
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, 100);
+        });
+        socket.on('error', reject);
+      });
+      const deadline = Date.now() + 5000;
+      while (!lines.some((line) => line['msg'] === 'request') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const request = lines.find((line) => line['msg'] === 'request');
+      assert.ok(request, JSON.stringify(lines));
+      assert.equal(request['level'], 'info');
+      assert.equal(request['error_code'], 'client_abort');
+      assert.deepEqual(lines.filter((line) => line['level'] === 'error'), [], 'no error line');
+      assert.equal(JSON.stringify(lines).includes('stack'), false);
+    } finally {
+      await server.close();
+    }
+  });
+});
