@@ -11,6 +11,7 @@ import { DEFAULT_MAX_BODY_BYTES } from './chatkit/http-body.js';
 import { chatkitRouter, postRouter, type ResolveUser } from './chatkit/http-route.js';
 import { ChatKitServer } from './chatkit/server.js';
 import type { Responder } from './chatkit/responder.js';
+import { withProposalCards } from './responders/proposal-card.js';
 import { chartActionRoute } from './chart-action/chart-action-route.js';
 import { chatPaths, userEndpoints } from './chat-paths.js';
 import { CLIENT_ID_HEADER } from '../sdk/contract/index.js';
@@ -96,7 +97,8 @@ export function anonymousClientUser(c: Context): string {
 export function createApp(options: AppOptions): Hono {
   const log = options.log ?? defaultLog(options);
   const server = new ChatKitServer({
-    responder: options.responder,
+    // ChatKit pages in confirm mode get a proposal card after a turn that sent commands.
+    responder: withProposalCards(options.responder),
     store: options.store ?? new MemoryStore(),
     log,
     ...(options.attachments ? { attachments: options.attachments } : {}),

@@ -7,8 +7,8 @@ import type { ChatKitOptions, CustomApiConfig } from '@openai/chatkit';
 import type { ChartChat } from '../chart-chat.js';
 import type { ChatKitRenderer } from './chatkit-renderer.js';
 import { parseChartContext } from '../contract/index.js';
-import type { ChartCommandErrorEvent, ChartCommandEvent } from '../events.js';
-import { CONTEXT, record, seenRequests } from '../test-support/helpers.js';
+import type { ChartProposalDetail, ChartCommandErrorEvent, ChartCommandEvent } from '../events.js';
+import { CONTEXT, record, seenRequests, until } from '../test-support/helpers.js';
 import { answerOf, StandInChatKit, type StandInOptions } from '../test-support/stand-in-chatkit.js';
 import '../define.js';
 
@@ -222,6 +222,31 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
     expect(errors[3]!.detail.message).to.contain('id');
     expect(errors[4]!.detail.message).to.contain('label: Invalid length: Expected <=64 but received 10485760');
     expect(errors[4]!.detail.message.length).to.be.below(500);
+  });
+
+  it("widgets.onAction: chart_command actions reach the page as chart-command events; chart_proposal applies the open proposal; other actions reach the integrator's handler", async () => {
+    const { el, chatkit } = await chatkitChat();
+    const seen: unknown[] = [];
+    el.chatkitOptions = { widgets: { onAction: async (action) => void seen.push(action.type) } };
+    await until(() => chatkit.options.widgets?.onAction);
+    const act = (type: string, payload: Record<string, unknown>) =>
+      chatkit.options.widgets!.onAction!({ type, payload }, { id: 'w1', widget: { type: 'Card', children: [] } as never });
+    const commands = record<ChartCommandEvent>(el, 'chart-command');
+    await act('chart_command', { type: 'price_line', id: 'w-s1', price: 250, role: 'support' });
+    expect(commands.map((e) => e.detail)).to.deep.equal([{ type: 'price_line', id: 'w-s1', price: 250, role: 'support' }]);
+
+    el.apply = 'confirm';
+    const proposals = record<CustomEvent<ChartProposalDetail>>(el, 'chart-proposal');
+    const level = { type: 'price_line', id: 'w-r1', price: 260, role: 'resistance' };
+    await chatkit.options.onClientTool!({ name: 'apply_chart_commands', params: { commands: [level] } });
+    expect(proposals.at(-1)!.detail.status).to.equal('open');
+    await act('chart_proposal', { decision: 'apply', commands: [level] });
+    expect(proposals.at(-1)!.detail.status).to.equal('applied');
+    expect(commands.at(-1)!.detail).to.deep.equal(level);
+    expect(commands.at(-1)!.origin).to.equal('proposal');
+
+    await act('open_url', { href: 'x' });
+    expect(seen).to.deep.equal(['open_url']);
   });
 
   it('onClientTool answers get_chart_context, apply_chart_commands and unknown tools with plain objects', async () => {
