@@ -24,7 +24,7 @@ const Item = v.object({
 });
 const ItemEvent = <T extends string>(type: T) => v.object({ type: v.literal(type), item: Item });
 
-/** The stream events the lite renderer acts on (chatkit-protocol.md §3). */
+/** The stream events the lite renderer acts on (docs/protocol.md §3). */
 export const StreamEvent = v.variant('type', [
   v.object({ type: v.literal('thread.created'), thread: v.object({ id: v.string() }) }),
   ItemEvent('thread.item.added'),
@@ -55,7 +55,7 @@ export const StreamEvent = v.variant('type', [
 export type StreamEvent = v.InferOutput<typeof StreamEvent>;
 export type StreamItem = v.InferOutput<typeof Item>;
 
-/** A protocol request body (chatkit-protocol.md §2). */
+/** A protocol request body (docs/protocol.md §2). */
 export interface ProtocolRequest {
   type: string;
   params: Record<string, unknown>;

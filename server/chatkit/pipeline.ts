@@ -1,6 +1,6 @@
 /**
  * The event pipeline wrapped around every responder/action stream (chatkit-python's
- * `_process_events`, chatkit-protocol.md §6): `stream_options` first; `added` items tracked as
+ * `_process_events`; docs/protocol.md §3–§4): `stream_options` first; `added` items tracked as
  * pending and kept current from `updated`; `done`/`replaced`/`removed` persisted; hidden items
  * stored but never sent; `thread.updated` whenever the source mutated the thread; exceptions
  * become one `error` event. When the client goes away (the signal aborts) the source is stopped

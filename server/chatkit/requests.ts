@@ -1,6 +1,6 @@
 /**
  * Valibot schemas for the request envelope `{type, params, metadata?}` and each op's params
- * (chatkit-protocol.md §2). Lenient where chatkit-python is lenient or where the client may
+ * (docs/protocol.md §2). Lenient where chatkit-python is lenient or where the client may
  * leave keys out (defaults below), strict on types, and capped everywhere so nothing
  * unbounded reaches a responder or the store.
  */

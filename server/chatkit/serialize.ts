@@ -1,5 +1,5 @@
 /**
- * Wire serialization (chatkit-protocol.md §1, §4): null/undefined fields are omitted, a
+ * Wire serialization (docs/protocol.md §3): null/undefined fields are omitted, a
  * thread's private `metadata` becomes `{}`, its `owner` never leaves the server, and
  * hidden items are never sent. Opaque payloads (tool arguments/output, effect data, tag data,
  * action payloads) are passed through untouched: they belong to the integrator, not to us.

@@ -1,6 +1,6 @@
 /**
  * ChatKit wire shapes (threads, items, stream events), as chatkit-python serializes them.
- * See ../shared/chatkit-protocol.md §3–§4. Fields that are null are omitted on the wire.
+ * See docs/protocol.md §3. Fields that are null are omitted on the wire.
  */
 
 export type ThreadStatus = { type: 'active' } | { type: 'locked'; reason?: string } | { type: 'closed'; reason?: string };
