@@ -40,6 +40,9 @@ describe('proposal cards (ChatKit, apply="confirm")', () => {
       ['Dismiss', 'chart_proposal', 'client', 'dismiss'],
     ]);
     assert.deepEqual(buttons[0]!.onClickAction.payload.commands, commands);
+    const text = answer.events!.flatMap((e) => (e.type === 'thread.item.done' && e.item.type === 'assistant_message' ? e.item.content.map((c) => c.text) : [])).join('');
+    assert.doesNotMatch(text, /I drew/, 'a proposal is not a drawing');
+    assert.match(text, /I propose .* dashed lines[\s\S]*apply or dismiss them/);
     const lite = await post(app, createThread('draw support and resistance', metadata('lite')));
     assert.equal(card(lite.events!), undefined);
   });

@@ -53,7 +53,13 @@ export class AnalystResponder implements Responder {
 
     const message = new AssistantMessageWriter(thread.id, ctx);
     yield* message.start();
-    for (const chunk of chunkText(joinAnswers(results.map((r) => r.text), cc), this.#words)) {
+    // In confirm mode the page only proposes what we send: never say it is drawn.
+    const proposing = ctx.chartClient?.apply === 'confirm' && results.some((r) => r.commands.length > 0);
+    const answer = joinAnswers(results.map((r) => r.text), cc);
+    const said = proposing
+      ? `${answer.replace(/\bI drew\b/g, 'I propose').replace(/; I marked it\./g, '; I propose a marker there.')}\n\nThese are proposals: apply or dismiss them on the card.`
+      : answer;
+    for (const chunk of chunkText(said, this.#words)) {
       if (ctx.signal.aborted) return;
       if (this.#delay > 0) await sleep(this.#delay, ctx.signal);
       yield* message.delta(chunk);
