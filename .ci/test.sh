@@ -34,6 +34,8 @@ skipped=$((skipped + $(num 'failed, [0-9]+ skipped' "$LOG/web.log")))
 # A failed step with no failed test counted (type error, crash, load error) is still a failure.
 if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 if [ "$passed" = 0 ]; then echo "no tests ran"; status=1; fi
+# Say which runtimes were not tried (they are counted as skipped above).
+{ grep -ho '# SKIP [a-z]* is not installed' "$LOG/server.log" 2>/dev/null || true; } | sed -E 's|^# SKIP ([a-z]+) is not installed|skipped: the runtime suite on \1 (not installed here; .ci/run installs it)|'
 echo
 echo "test: $passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -70,6 +70,8 @@ export function securityLayer(options: SecurityOptions, context: SecurityContext
   const ipOf = perIpKey(options, logger);
 
   const everyResponse: MiddlewareHandler[] = [
+    // First: Bun reads the address from the original Request, which the request log may replace.
+    ipOf.remember,
     closeAfterUnreadBody(),
     keyGuard({ secrets, onLeak: (where, path) => logger.error('secret caught in response', { where, path }) }),
   ];
@@ -80,14 +82,14 @@ export function securityLayer(options: SecurityOptions, context: SecurityContext
   const api: MiddlewareHandler[] = [apiSecurityHeaders()];
   // The element sends the session request with credentials (the device cookie): allowed origins must see them allowed.
   if (options.cors) api.push(cors({ ...options.cors, credentials: options.cors.credentials ?? tokens !== undefined }));
-  if (limits && limits.perIp !== false) api.push(rateLimit(limits.perIp ?? DEFAULT_RATE_LIMITS.perIp, 'ip', ipOf, limits.shared));
+  if (limits && limits.perIp !== false) api.push(rateLimit(limits.perIp ?? DEFAULT_RATE_LIMITS.perIp, 'ip', ipOf.key, limits.shared));
   const chatkit: MiddlewareHandler[] = [];
   if (tokens) chatkit.push(authenticate({ tokens, requireSession: context.requireSession ?? false }));
   // Fail closed: no sessions still means one identity per client, never a shared one.
   else if (!context.ownResolveUser) chatkit.push(clientIdentity());
   if (limits && limits.perUser !== false) chatkit.push(rateLimit(limits.perUser ?? DEFAULT_RATE_LIMITS.perUser, 'user', userOf, limits.shared));
 
-  return { everyResponse, api, assets: [publicAssetHeaders()], chatkit, resolveUser: authenticatedUser, ipKey: ipOf };
+  return { everyResponse, api, assets: [publicAssetHeaders()], chatkit, resolveUser: authenticatedUser, ipKey: ipOf.key };
 }
 
 /**
@@ -96,7 +98,7 @@ export function securityLayer(options: SecurityOptions, context: SecurityContext
  * with every other client, and the server says so once: at start when the runtime never tells
  * (and no proxy is trusted), else at the first such request.
  */
-function perIpKey(options: SecurityOptions, logger: Logger): (c: Context) => Promise<string | undefined> {
+function perIpKey(options: SecurityOptions, logger: Logger): { remember: MiddlewareHandler; key: (c: Context) => Promise<string | undefined> } {
   const address = clientAddress(options.trustProxy ?? false);
   const limited = options.rateLimit !== undefined && options.rateLimit.perIp !== false;
   const say = (message: string): void => {
@@ -107,9 +109,11 @@ function perIpKey(options: SecurityOptions, logger: Logger): (c: Context) => Pro
     say('this runtime does not tell client addresses: per-IP rate limits are off (set trustProxy behind a proxy that sends X-Forwarded-For)');
   }
   let told = address.runtime === 'unknown';
-  return async (c) => {
+  // Read once, first thing: Bun's requestIP needs the original Request, which the request log replaces.
+  const remember: MiddlewareHandler = async (c, next) => {
     const ip = await address(c);
-    if (ip === undefined && limited && !told) {
+    if (ip !== undefined) c.set('chartChatClientIp', ip);
+    else if (limited && !told) {
       told = true;
       say(
         address.runtime === 'workerd'
@@ -117,9 +121,21 @@ function perIpKey(options: SecurityOptions, logger: Logger): (c: Context) => Pro
           : 'the client address of a request is unknown: per-IP rate limits skip such requests',
       );
     }
+    await next();
+  };
+  const key = async (c: Context): Promise<string | undefined> => {
+    const ip = c.get('chartChatClientIp');
     // IPv6 clients own a /64 each: key by it (see rateLimitKey).
     return ip === undefined ? undefined : rateLimitKey(ip);
   };
+  return { remember, key };
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The client's IP as the runtime reported it at the start of the request (unset: unknown). */
+    chartChatClientIp?: string;
+  }
 }
 
 function mapDefined<T, U>(value: T | undefined, f: (value: T) => U): U | undefined {
