@@ -56,7 +56,11 @@ export class ThreadStreams {
   readonly #renewEveryMs: number;
   readonly #takeOverTimeoutMs: number;
   /** This instance, as a lease holder. */
-  readonly #holder = newId('inst');
+  /** This instance's lease-holder id; made on first use (Workers refuse random values while the app is built). */
+  #holderId: string | undefined;
+  get #holder(): string {
+    return (this.#holderId ??= newId('inst'));
+  }
   #closing = false;
 
   constructor(
