@@ -44,8 +44,8 @@ describe('client addresses', () => {
     const logger = createLogger({ level: 'warn', sink: (line) => lines.push(line) });
     const app = createApp({ responder: new EchoResponder(), logger, rateLimit: { perIp: { capacity: 1, refillPerSecond: 0.001 }, perUser: false } });
     // app.request() has no socket: two different clients, no address for either.
-    const first = await post(app, LIST, { 'X-Chart-Chat-Client': 'no-address-client-1' });
-    const second = await post(app, LIST, { 'X-Chart-Chat-Client': 'no-address-client-2' });
+    const first = await post(app, LIST, { 'X-Chart-Chat-Client': 'no-address-client-1-aaaaaaaaaaaaaaaaaaaa' });
+    const second = await post(app, LIST, { 'X-Chart-Chat-Client': 'no-address-client-2-bbbbbbbbbbbbbbbbbbbb' });
     assert.deepEqual([first.status, second.status], [200, 200], 'the second client is not limited by the first');
     const warnings = lines.filter((line) => line.includes('per-IP rate limits skip such requests'));
     assert.equal(warnings.length, 1, lines.join('\n'));
@@ -54,7 +54,7 @@ describe('client addresses', () => {
     const server = await listen(app);
     try {
       const statuses = [];
-      for (let i = 0; i < 2; i++) statuses.push((await post(server.url, LIST, { 'X-Chart-Chat-Client': 'with-address-client' })).status);
+      for (let i = 0; i < 2; i++) statuses.push((await post(server.url, LIST, { 'X-Chart-Chat-Client': 'with-address-client-cccccccccccccccccccc' })).status);
       assert.deepEqual(statuses, [200, 429]);
     } finally {
       await server.close();

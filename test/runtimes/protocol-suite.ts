@@ -13,8 +13,8 @@ export interface SuiteOptions {
   readonly expectAddress: 'loopback' | null;
 }
 
-const ALICE = { 'X-Chart-Chat-Client': 'runtime-alice-0001' };
-const BOB = { 'X-Chart-Chat-Client': 'runtime-bob-000001' };
+const ALICE = { 'X-Chart-Chat-Client': 'runtime-alice-0001-aaaaaaaaaaaaaaaaaaaa' };
+const BOB = { 'X-Chart-Chat-Client': 'runtime-bob-000001-bbbbbbbbbbbbbbbbbbbb' };
 const CONTEXT = { symbol: 'TSLA', timeframe: '1D', bars: [{ time: 1_700_000_000, open: 10, high: 12, low: 9, close: 11 }] };
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -79,13 +79,23 @@ export async function runProtocolSuite(base: string, options: SuiteOptions): Pro
     assert.deepEqual(action.json, { text: 'You said: hi [chart: TSLA 1D, 1 bars]', chart_commands: [] });
   });
 
-  await check('sessions: a minted token works, a forged one is refused', async () => {
-    const minted = await post(base, { device_id: 'ignored', existing_session: null }, ALICE, '/api/chatkit/session');
-    assert.equal(minted.status, 200, minted.raw);
-    const { token } = minted.json as { token: string };
-    const list = await post(base, { type: 'threads.list', params: {} }, { authorization: `Bearer ${token}` });
-    assert.equal((list.json as { data: unknown[] }).data.length, 1, 'the token speaks for the same device');
-    const forged = await post(base, { type: 'threads.list', params: {} }, { authorization: `Bearer ${token.slice(0, -4)}AAAA` });
+  await check('sessions: a minted token is an identity of its own, a forged one is refused', async () => {
+    const mint = async () => {
+      const response = await fetch(`${base}/api/chatkit/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device_id: 'a claim', existing_session: null }) });
+      assert.equal(response.status, 200);
+      const { token } = (await response.json()) as { token: string };
+      // Whatever the session endpoint binds the token to (a cookie), the holder sends it back.
+      const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0]!;
+      return { authorization: `Bearer ${token}`, ...(cookie ? { cookie } : {}) };
+    };
+    const carol = await mint();
+    const created = await post(base, createThread('mine'), carol);
+    assert.equal(created.status, 200, created.raw);
+    const list = (await post(base, { type: 'threads.list', params: {} }, carol)).json as { data: unknown[] };
+    assert.equal(list.data.length, 1);
+    const other = (await post(base, { type: 'threads.list', params: {} }, await mint())).json as { data: unknown[] };
+    assert.deepEqual(other.data, [], 'another session sees none of them');
+    const forged = await post(base, { type: 'threads.list', params: {} }, { ...carol, authorization: `${carol.authorization.slice(0, -4)}AAAA` });
     assert.equal(forged.status, 401);
   });
 
