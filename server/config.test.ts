@@ -39,7 +39,6 @@ describe('readConfig', () => {
         TRUST_PROXY: '2',
         LOG_LEVEL: 'DEBUG',
         OPENAI_API_KEY: 'sk-test-LEAKCHECK-env-000000000',
-        CHATKIT_WORKFLOW_ID: 'wf_1',
       },
       { sink: (line) => lines.push(line) },
     );
@@ -51,14 +50,13 @@ describe('readConfig', () => {
     assert.equal(app.trustProxy, 2);
     assert.equal(app.session?.requireSession, true);
     assert.equal(app.session?.ttlSeconds, 60);
-    assert.ok(app.session?.hosted);
     assert.deepEqual(app.secrets, ['sk-test-LEAKCHECK-env-000000000', SECRET]);
     assert.equal(summary['session_secret'], 'configured');
     app.logger.info('probe', { note: `key sk-test-LEAKCHECK-env-000000000 secret ${SECRET}` });
     assert.ok(!lines.join('\n').includes('LEAKCHECK') && !lines.join('\n').includes(SECRET));
 
     // The whole app built from it: a token from /api/session works, none is refused.
-    const server = createApp({ ...app, responder: new AnalystResponder(), session: { ...app.session!, hosted: undefined } });
+    const server = createApp({ ...app, responder: new AnalystResponder(), session: app.session });
     const minted = (await (await server.request('/api/session', { method: 'POST', body: '{}' })).json()) as { token: string; expires_at: number };
     assert.ok(minted.expires_at - Date.now() / 1000 <= 60);
     const list = await server.request('/api/chatkit', { method: 'POST', headers: { authorization: `Bearer ${minted.token}` }, body: '{"type":"threads.list","params":{}}' });
@@ -68,7 +66,7 @@ describe('readConfig', () => {
   it('uses the offline analyst without a key (blank counts as unset), paced by ANALYST_CHUNK_DELAY_MS', async () => {
     assert.ok(readConfig({ OPENAI_API_KEY: '  ' }, { sink: () => {} }).app.responder instanceof AnalystResponder);
     const { app } = readConfig({ ANALYST_CHUNK_DELAY_MS: '0', LOG_LEVEL: 'silent' }, { sink: () => {} });
-    const answer = await post(createApp(app), createThread('what chart is loaded?'), { 'X-Chart-Chat-Client': 'config-test-client' });
+    const answer = await post(createApp(app), createThread('what chart is loaded?'), { 'X-Chart-Chat-Client': 'config-test-client-0123456789abcdef' });
     assert.match(assistantMessages(answer.events!)[0]!.text, /can't see a chart/);
   });
 
@@ -81,7 +79,7 @@ describe('readConfig', () => {
       );
       assert.ok(app.responder instanceof OpenAIResponder);
       upstream.enqueue(turn.text('from the fake'));
-      const answer = await post(createApp(app), createThread('hi'), { 'X-Chart-Chat-Client': 'config-test-client' });
+      const answer = await post(createApp(app), createThread('hi'), { 'X-Chart-Chat-Client': 'config-test-client-0123456789abcdef' });
       assert.equal(assistantMessages(answer.events!)[0]!.text, 'from the fake');
       assert.equal(upstream.requests[0]!.body.model, 'gpt-test-model');
       assert.equal(upstream.requests[0]!.headers['authorization'], 'Bearer sk-env-test');
@@ -101,7 +99,6 @@ describe('readConfig', () => {
       [{ REQUIRE_SESSION: 'maybe' }, /REQUIRE_SESSION/],
       [{ TRUST_PROXY: 'yes please' }, /TRUST_PROXY/],
       [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL/],
-      [{ CHATKIT_WORKFLOW_ID: 'wf_1' }, /OPENAI_API_KEY/],
       [{ OPENAI_API_KEY: 'k', OPENAI_MAX_RETRIES: 'lots' }, /OPENAI_MAX_RETRIES/],
       [{ ANALYST_CHUNK_DELAY_MS: '-1' }, /ANALYST_CHUNK_DELAY_MS/],
     ] as const) {

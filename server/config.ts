@@ -72,8 +72,6 @@ const EnvSchema = v.object({
   RATE_LIMIT_USER_PER_MIN: v.optional(wholeNumber('RATE_LIMIT_USER_PER_MIN'), '60'),
   TRUST_PROXY: v.optional(parsedBy(parseTrustProxy), 'false'),
   LOG_LEVEL: v.optional(v.pipe(text, v.toLowerCase(), v.picklist(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)), 'info'),
-  CHATKIT_WORKFLOW_ID: v.optional(text),
-  CHATKIT_WORKFLOW_VERSION: v.optional(text),
 });
 type ParsedEnv = v.InferOutput<typeof EnvSchema>;
 
@@ -90,7 +88,6 @@ export function readConfig(env: Env, { sink, defaultDataDir = '.data' }: ReadCon
   const store = storeConfigFromEnv(env, defaultDataDir);
   const logger = createLogger({ level: e.LOG_LEVEL, secrets: [e.OPENAI_API_KEY, e.CHART_CHAT_SECRET], ...(sink && { sink }) });
   const secret = resolveServerSecret(e.CHART_CHAT_SECRET, (message) => logger.warn(message));
-  if (e.CHATKIT_WORKFLOW_ID && !e.OPENAI_API_KEY) throw new Error('CHATKIT_WORKFLOW_ID needs OPENAI_API_KEY to mint hosted sessions');
 
   const app: AppOptions & { logger: Logger } = {
     responder: responderFrom(e),
@@ -104,14 +101,6 @@ export function readConfig(env: Env, { sink, defaultDataDir = '.data' }: ReadCon
       secret: secret.bytes,
       ttlSeconds: e.SESSION_TTL_SECONDS,
       requireSession: e.REQUIRE_SESSION,
-      ...(e.CHATKIT_WORKFLOW_ID && {
-        hosted: {
-          workflowId: e.CHATKIT_WORKFLOW_ID,
-          ...(e.CHATKIT_WORKFLOW_VERSION && { workflowVersion: e.CHATKIT_WORKFLOW_VERSION }),
-          ...(e.OPENAI_API_KEY && { apiKey: e.OPENAI_API_KEY }),
-          ...(e.OPENAI_BASE_URL && { baseURL: e.OPENAI_BASE_URL }),
-        },
-      }),
     },
   };
   return {
@@ -129,7 +118,6 @@ export function readConfig(env: Env, { sink, defaultDataDir = '.data' }: ReadCon
       rate_limit_ip_per_min: e.RATE_LIMIT_IP_PER_MIN || 'off',
       rate_limit_user_per_min: e.RATE_LIMIT_USER_PER_MIN || 'off',
       trust_proxy: e.TRUST_PROXY,
-      hosted_sessions: e.CHATKIT_WORKFLOW_ID ? 'on' : 'off',
     },
   };
 }

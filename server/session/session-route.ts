@@ -1,8 +1,7 @@
 /**
  * `POST /api/session`: mints the short-lived signed token the element sends as
  * `Authorization: Bearer` on every ChatKit request, answered as
- * `{ token, expires_at }` (unix seconds; plus `client_secret` / `client_secret_expires_at` in
- * hosted mode).
+ * `{ token, expires_at }` (unix seconds).
  *
  * Who the token is for, in order — never something the caller merely names:
  * 1. `identify(c)` when the integrator plugs in their own auth (cookie, header...): its id, or
@@ -27,7 +26,6 @@ import { errorResponse, RequestError } from '../wire/request-error.js';
 import type { TokenSigner } from '../security/token.js';
 import type { Logger } from '../log/logger.js';
 import { bodyLimit } from '../security/body-limit.js';
-import { createHostedSessionMinter, type HostedSessionMinter, type HostedSessionOptions } from './hosted.js';
 
 /** Signed client sessions: `POST /api/session` and the tokens the ChatKit route then verifies. */
 export interface SessionOptions {
@@ -47,8 +45,6 @@ export interface SessionOptions {
   readonly deviceCookieSeconds?: number;
   /** Token mints per client IP (IPv6 per /64) and per user. Default: burst 20 then 10/min per IP; burst 10 then 5/min per user. */
   readonly mintLimit?: { readonly perIp?: BucketOptions | false; readonly perUser?: BucketOptions | false };
-  /** Also mint hosted ChatKit sessions (legacy hosted mode). */
-  readonly hosted?: HostedSessionOptions | HostedSessionMinter;
   /** Default `/api/session`. */
   readonly path?: string;
 }
@@ -82,7 +78,6 @@ export function sessionRouter(session: SessionOptions, tokens: TokenSigner, cont
     ...(session.identify && { identify: session.identify }),
     ...(session.refreshGraceSeconds !== undefined && { refreshGraceSeconds: session.refreshGraceSeconds }),
     ...(session.maxSessionSeconds !== undefined && { maxSessionSeconds: session.maxSessionSeconds }),
-    ...(session.hosted && { hosted: typeof session.hosted === 'function' ? session.hosted : createHostedSessionMinter(session.hosted) }),
   });
   const perIp = session.mintLimit?.perIp ?? DEFAULT_MINT_LIMITS.perIp;
   // One bucket per IP across the path and its aliases.
@@ -110,8 +105,6 @@ export interface SessionRouteOptions {
   readonly maxSessionSeconds?: number;
   /** Per-user mint limit, checked once the identity is known. */
   readonly mintAllowed?: (user: string) => { allowed: true } | { allowed: false; retryAfter: number };
-  /** Hosted ChatKit sessions (when a workflow id is configured). */
-  readonly hosted?: HostedSessionMinter;
   readonly logger?: Logger;
   /** Clock in unix ms (tests). */
   readonly now?: () => number;
@@ -183,18 +176,7 @@ export function sessionRoute(options: SessionRouteOptions): Handler {
     }
     c.set('chartChatUser', identity.user); // the request log attributes the mint to its user
     const issued = await options.tokens.issue(identity.user, identity.auth);
-    const body: Record<string, unknown> = { token: issued.token, expires_at: issued.expiresAt };
-    if (options.hosted) {
-      try {
-        const hosted = await options.hosted(identity.user);
-        body['client_secret'] = hosted.clientSecret;
-        body['client_secret_expires_at'] = hosted.expiresAt;
-      } catch (error) {
-        // The upstream message may quote request details; the client gets a fixed one.
-        options.logger?.error('hosted session failed', { error: error instanceof Error ? error.message : String(error) });
-        return errorResponse(new RequestError(502, 'hosted_session_failed', 'Could not create a hosted ChatKit session.'));
-      }
-    }
+    const body = { token: issued.token, expires_at: issued.expiresAt };
     const headers: Record<string, string> = { 'cache-control': 'no-store' };
     if (identity.device) headers['set-cookie'] = await deviceCookieHeader(c, options.devices, identity.user);
     return c.json(body, 200, headers);

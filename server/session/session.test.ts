@@ -4,7 +4,6 @@ import { createApp, type AppOptions } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
 import { createTokenSigner } from '../security/token.js';
 import { addMessage, createdThreadId, createThread, post, type Target } from '../test-support/chatkit-client.js';
-import { startFakeHosted, type FakeHosted } from '../test-support/fake-hosted.js';
 
 const secret = new TextEncoder().encode('session-test-secret-0123456789-abcdef');
 
@@ -210,38 +209,5 @@ describe('threads are scoped to the token user', () => {
     const thread = mine.json as { title: string; items: { data: unknown[] } };
     assert.equal(thread.title, 'alice secret plan');
     assert.equal(thread.items.data.length, 2, 'nothing was added, retried or deleted');
-  });
-});
-
-describe('hosted ChatKit sessions (legacy mode) against a local fake', () => {
-  let fake: FakeHosted;
-  before(async () => {
-    fake = await startFakeHosted();
-  });
-  after(() => fake.close());
-
-  it('mints a hosted session for the token user through the openai SDK', async () => {
-    const server = app({ hosted: { workflowId: 'wf_test_123', workflowVersion: '3', apiKey: 'sk-test-LEAKCHECK-hosted-000', baseURL: fake.baseURL } });
-    const { status, body } = await mint(server, { 'x-chart-chat-client': 'browser-1234abcd-0123456789abcdef01234' });
-    assert.equal(status, 200);
-    assert.match(String(body['client_secret']), /^ek_fake_\d+_secret$/);
-    assert.equal(typeof body['client_secret_expires_at'], 'number');
-    assert.match(subOf(body['token']), /^device:/);
-    const seen = fake.requests.at(-1)!;
-    assert.equal(seen.path, '/v1/chatkit/sessions');
-    assert.equal(seen.headers['openai-beta'], 'chatkit_beta=v1');
-    assert.equal(seen.headers['authorization'], 'Bearer sk-test-LEAKCHECK-hosted-000');
-    assert.deepEqual(seen.body, { user: subOf(body['token']), workflow: { id: 'wf_test_123', version: '3' } });
-    assert.ok(!JSON.stringify(body).includes('sk-test-LEAKCHECK'));
-  });
-
-  it('an upstream failure is a 502 that echoes neither the upstream message nor the key', async () => {
-    const server = app({ hosted: { workflowId: 'wf_test_123', apiKey: 'sk-test-LEAKCHECK-hosted-000', baseURL: fake.baseURL } });
-    fake.failWith(401, 'Incorrect API key provided: sk-test-LEAKCHECK-hosted-000');
-    const response = await server.request('/api/session', { method: 'POST', body: '{}' });
-    const text = await response.text();
-    assert.equal(response.status, 502);
-    assert.deepEqual(JSON.parse(text), { error: { code: 'hosted_session_failed', message: 'Could not create a hosted ChatKit session.' } });
-    assert.ok(!text.includes('LEAKCHECK') && !text.includes('Incorrect'));
   });
 });
