@@ -51,7 +51,7 @@ async function fill(store: Store, threadId: string, owner: string, n: number): P
 /** Median ms of one `add_user_message` turn through the whole app on a thread of `n` items. */
 async function turnMs(store: Store, n: number, tag: string): Promise<number> {
   const app = createApp({ responder: historyReader, store, log: () => {} });
-  const user = { 'x-chart-chat-client': `bench-store-${tag}-${n}` };
+  const user = { 'x-chart-chat-client': `bench-store-${tag}-${n}`.padEnd(32, '0') };
   const created = await post(app, createThread('start'), user);
   const threadId = createdThreadId(created);
   for (let i = 0; i < n - 2; i++) await store.addItem(threadId, item(threadId, 10_000 + i));

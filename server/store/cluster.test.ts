@@ -16,7 +16,7 @@ import type { AssistantMessageItem, ThreadItem } from '../wire/types.js';
 const LEASE_SECONDS = 3;
 const bars = (JSON.parse(readFileSync(new URL('../../demo/data/TSLA-1D.json', import.meta.url), 'utf8')) as { bars: unknown[] }).bars.slice(-300);
 const chart = { chart_context: { symbol: 'TSLA', timeframe: '1D', bars } };
-const user = { 'X-Chart-Chat-Client': 'cluster-test-client' };
+const user = { 'X-Chart-Chat-Client': 'cluster-test-client-0123456789abcdef0123' };
 
 const database = await freshPostgres();
 
