@@ -54,7 +54,7 @@ export default async function barsBench(): Promise<Record<string, string | numbe
   const send = (withLength: boolean) => async () => {
     const response = await app.request('/api/chatkit', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-chart-chat-client': 'bench-bars-0001', ...(withLength ? { 'content-length': String(body.byteLength) } : {}) },
+      headers: { 'content-type': 'application/json', 'x-chart-chat-client': 'bench-bars-0001-0123456789abcdef01234', ...(withLength ? { 'content-length': String(body.byteLength) } : {}) },
       body: chunks(),
       duplex: 'half',
     } as RequestInit);

@@ -13,6 +13,7 @@ import { AnalystResponder } from './responders/analyst/analyst.js';
 import { DEFAULT_MODEL, OpenAIResponder } from './responders/openai/openai-responder.js';
 import type { TrustProxy } from './security/client-ip.js';
 import { parseCorsOrigins } from './security/cors.js';
+import { parseAllowedHosts } from './security/host-check.js';
 import { resolveServerSecret } from './security/secret.js';
 import type { BucketOptions } from './lib/token-bucket.js';
 import { storeConfigFromEnv, type StoreConfig } from './store/store-config.js';
@@ -68,6 +69,7 @@ const EnvSchema = v.object({
   SESSION_TTL_SECONDS: v.optional(positive('SESSION_TTL_SECONDS'), '900'),
   REQUIRE_SESSION: v.optional(flag('REQUIRE_SESSION'), 'false'),
   CORS_ORIGINS: v.optional(parsedBy(parseCorsOrigins), ''),
+  ALLOWED_HOSTS: v.optional(parsedBy(parseAllowedHosts), ''),
   RATE_LIMIT_IP_PER_MIN: v.optional(wholeNumber('RATE_LIMIT_IP_PER_MIN'), '120'),
   RATE_LIMIT_USER_PER_MIN: v.optional(wholeNumber('RATE_LIMIT_USER_PER_MIN'), '60'),
   TRUST_PROXY: v.optional(parsedBy(parseTrustProxy), 'false'),
@@ -94,6 +96,7 @@ export function readConfig(env: Env, { sink, defaultDataDir = '.data' }: ReadCon
     logger,
     trustProxy: e.TRUST_PROXY,
     cors: { origins: e.CORS_ORIGINS },
+    allowedHosts: e.ALLOWED_HOSTS,
     rateLimit: { perIp: perMinute(e.RATE_LIMIT_IP_PER_MIN), perUser: perMinute(e.RATE_LIMIT_USER_PER_MIN) },
     // Neither the OpenAI key nor the token secret may ever appear in a response.
     secrets: [e.OPENAI_API_KEY, e.CHART_CHAT_SECRET].filter((value): value is string => !!value),
@@ -115,6 +118,7 @@ export function readConfig(env: Env, { sink, defaultDataDir = '.data' }: ReadCon
       session_ttl_s: e.SESSION_TTL_SECONDS,
       require_session: e.REQUIRE_SESSION,
       cors_origins: e.CORS_ORIGINS,
+      allowed_hosts: ['localhost', 'IP addresses', ...e.ALLOWED_HOSTS],
       rate_limit_ip_per_min: e.RATE_LIMIT_IP_PER_MIN || 'off',
       rate_limit_user_per_min: e.RATE_LIMIT_USER_PER_MIN || 'off',
       trust_proxy: e.TRUST_PROXY,

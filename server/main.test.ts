@@ -47,6 +47,26 @@ it('npm start: prints one ready line, serves API + demo + dist, exits on SIGTERM
         await response.body?.cancel();
       }
     }
+    // Safe pages: CSP with frame-ancestors, nosniff and a referrer policy on pages, demo files and 404s.
+    for (const path of ['/', '/demo/embed.html', '/demo/styles.css', '/demo/data/TSLA-1D.json', '/no-such-page']) {
+      const response = await fetch(`${base}${path}`);
+      await response.body?.cancel();
+      assert.match(response.headers.get('content-security-policy') ?? '', /frame-ancestors 'self'/, path);
+      assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self'/, path);
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
+      assert.equal(response.headers.get('referrer-policy'), 'strict-origin-when-cross-origin', path);
+    }
+    const embed = await fetch(`${base}/demo/embed.html`);
+    const html = await embed.text();
+    assert.equal(embed.status, 200);
+    const csp = embed.headers.get('content-security-policy') ?? '';
+    assert.equal((csp.match(/'sha256-/g) ?? []).length, (html.match(/<script(?![^>]*\bsrc=)[^>]*>/g) ?? []).length, 'each inline script is allowed by its hash');
+    // The demo serves what pages need, not sources or tests.
+    for (const path of ['/demo/main.ts', '/demo/e2e/flow.test.ts', '/demo/data/generate.ts', '/demo/vendor/lightweight-charts.ts']) {
+      const response = await fetch(`${base}${path}`);
+      await response.body?.cancel();
+      assert.equal(response.status, 404, path);
+    }
     const traversal = await fetch(`${base}/demo/..%2fpackage.json`);
     assert.notEqual(traversal.status, 200, 'no path traversal out of demo/');
     await traversal.body?.cancel();

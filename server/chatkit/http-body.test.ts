@@ -26,13 +26,13 @@ describe('reading a JSON body', () => {
     assert.equal(scan('[{"é":[', '"\\\\"]}]'), false);
   });
 
-  it('refuses 1 MB of "[" after the first chunk: the rest is never read, nothing is parsed', async () => {
+  it('refuses deep nesting at the first chunk, drains the rest unscanned only up to the body cap, parses nothing', async () => {
     const chunk = new TextEncoder().encode('['.repeat(64 * 1024));
     let pulled = 0;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
         pulled++;
-        if (pulled > 16) controller.close();
+        if (pulled > 200) controller.close(); // 12.8 MB offered
         else controller.enqueue(chunk);
       },
     });
@@ -43,7 +43,24 @@ describe('reading a JSON body', () => {
       assert.match(error.message, new RegExp(`deeper than ${MAX_JSON_DEPTH}`));
       return true;
     });
-    assert.ok(pulled <= 2, `read ${pulled} chunks of 16`);
+    assert.ok(pulled <= 4 * 16 + 2, `read ${pulled} chunks of 200: the drain stops at the 4 MB cap`);
+  });
+
+  it('answers refused bodies over a real socket instead of resetting: 1 MB of "[" → 400, 2 MB → 413, many times on one client', async () => {
+    const server = await listen(createApp({ responder: new EchoResponder(), log: () => {} }));
+    try {
+      const send = (body: string) =>
+        fetch(`${server.url}/api/chatkit`, { method: 'POST', headers: { 'content-type': 'application/json', ...TEST_CLIENT }, body }).then(async (r) => ({
+          status: r.status,
+          code: ((await r.json()) as { error: { code: string } }).error.code,
+        }));
+      for (let i = 0; i < 5; i++) {
+        assert.deepEqual(await send('['.repeat(1024 * 1024 - 10)), { status: 400, code: 'invalid_request' });
+        assert.deepEqual(await send(`{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`), { status: 413, code: 'payload_too_large' });
+      }
+    } finally {
+      await server.close();
+    }
   });
 
   it('a client that aborts mid-body is logged at info as a client abort, with no error line or stack', async () => {

@@ -25,7 +25,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
 async function readText(request: Request, maxBytes: number): Promise<string> {
   const tooLarge = (): RequestError => new RequestError(413, 'payload_too_large', `the request body exceeds ${maxBytes} bytes`);
   const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    if (request.body && declared <= DRAIN_LIMIT_BYTES) await drain(request.body.getReader(), DRAIN_LIMIT_BYTES);
+    throw tooLarge();
+  }
   if (!request.body) throw new RequestError(400, 'invalid_json', 'the request body is empty');
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -43,12 +46,13 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
     const value = read.value;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
+      await drain(reader, DRAIN_LIMIT_BYTES);
       throw tooLarge();
     }
     // Depth is checked as the bytes arrive, before JSON.parse spends time on a hostile shape.
     if (depth.exceeded(value)) {
-      await reader.cancel().catch(() => undefined);
+      // Read (and drop) the rest, unscanned, so the client gets the answer instead of a reset.
+      await drain(reader, maxBytes - size);
       throw new RequestError(400, 'invalid_request', `the request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
     }
     chunks.push(value);
@@ -64,6 +68,31 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
   } catch {
     throw new RequestError(400, 'invalid_json', 'the request body is not valid UTF-8');
   }
+}
+
+/** A refused upload is read this far (and dropped) so its client can read the refusal. */
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+const DRAIN_LIMIT_MS = 5_000;
+
+/**
+ * Reads and drops the rest of a body, up to `limit` bytes and a few seconds: a client still
+ * sending when it is answered would otherwise see a connection reset instead of the 4xx. Past
+ * the limit the stream is cancelled (the answer then says `Connection: close`).
+ */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<void> {
+  const deadline = Date.now() + DRAIN_LIMIT_MS;
+  let left = limit;
+  try {
+    for (;;) {
+      if (left < 0 || Date.now() > deadline) break;
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.byteLength;
+    }
+  } catch {
+    return; // the client went away: nothing to answer
+  }
+  await reader.cancel().catch(() => undefined);
 }
 
 /**

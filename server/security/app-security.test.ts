@@ -11,7 +11,7 @@ const list = { type: 'threads.list', params: {} };
 const app = (extra: Partial<AppOptions> = {}) => createApp({ responder: new EchoResponder(), ...extra });
 
 describe('CORS allow-list', () => {
-  const server = app({ cors: { origins: ['https://shop.example', 'http://localhost:5173'] } });
+  const server = app({ cors: { origins: ['https://shop.example', 'http://localhost:5173'] }, allowedHosts: ['chat.example'] });
 
   it('answers a preflight from an allowed origin for the headers the element sends', async () => {
     const response = await server.request('/api/chatkit', {

@@ -15,6 +15,7 @@ import { clientAddress, rateLimitKey, type TrustProxy } from './client-ip.js';
 import { closeAfterUnreadBody } from './connection-close.js';
 import { cors, type CorsOptions } from './cors.js';
 import { apiSecurityHeaders, publicAssetHeaders } from './headers.js';
+import { hostCheck, type AllowedHosts } from './host-check.js';
 import { keyGuard } from './key-guard.js';
 import { DEFAULT_RATE_LIMITS, rateLimit, type RateLimitOptions } from './rate-limit.js';
 import type { TokenSigner } from './token.js';
@@ -30,6 +31,11 @@ export interface SecurityOptions {
   readonly trustProxy?: TrustProxy;
   /** Values that must never appear in a response (the responder's own `secrets` are added). */
   readonly secrets?: readonly string[];
+  /**
+   * Host names this server answers for, besides local names and IP literals (DNS rebinding
+   * guard, see host-check.ts): e.g. `['chat.example.com', '.example.org']`, or `['*']`.
+   */
+  readonly allowedHosts?: AllowedHosts;
 }
 
 
@@ -75,10 +81,13 @@ export function securityLayer(options: SecurityOptions, context: SecurityContext
     closeAfterUnreadBody(),
     keyGuard({ secrets, onLeak: (where, path) => logger.error('secret caught in response', { where, path }) }),
   ];
+  const hosts = hostCheck(options.allowedHosts);
   if (logger.level !== 'silent') {
     const hashUser = createUserHasher(context.logKey ?? randomSecretOnFirstUse());
     everyResponse.push(requestLog({ logger, hashUser, userOf }));
   }
+  // Before CORS and every route: a rebound name is refused whatever its Origin says.
+  everyResponse.push(hosts);
   const api: MiddlewareHandler[] = [apiSecurityHeaders()];
   // The element sends the session request with credentials (the device cookie): allowed origins must see them allowed.
   if (options.cors) api.push(cors({ ...options.cors, credentials: options.cors.credentials ?? tokens !== undefined }));

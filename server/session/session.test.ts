@@ -73,7 +73,7 @@ describe('POST /api/session', () => {
   });
 
   it('sets SameSite=None; Secure; Partitioned when the element is embedded on another site, Secure on https', async () => {
-    const server = app({}, { cors: { origins: ['https://shop.example'] } });
+    const server = app({}, { cors: { origins: ['https://shop.example'] }, allowedHosts: ['chat.example'] });
     const embedded = await server.request('https://chat.example/api/session', { method: 'POST', body: '{}', headers: { origin: 'https://shop.example' } });
     assert.equal(embedded.status, 200);
     assert.match(embedded.headers.get('set-cookie')!, /; HttpOnly; Secure; SameSite=None; Partitioned$/);
