@@ -41,6 +41,9 @@ async function ask(message: string, context: unknown = chartContext(RANGE)) {
 
 const types = (events: ThreadStreamEvent[]) => events.map((e) => (e.type === 'thread.item.updated' ? e.update.type.replace('assistant_message.content_part.', '') : e.type));
 
+/** A UTC date as provenance writes it. */
+const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+
 describe('analyst through /api/chatkit', () => {
   it('describes the loaded chart with a model-like stream', async () => {
     const { events, text, deltas } = await ask('What chart is loaded?');
@@ -96,6 +99,12 @@ describe('analyst through /api/chatkit', () => {
         p2: { time: line.p2.time, price: line.p2.price },
         extend: 'right',
         label: 'Support trendline',
+        // Provenance: the swing points the line goes through.
+        why: `through the swing points of ${day(line.p1.time)} and ${day(line.p2.time)}`,
+        evidence: [
+          { time: line.p1.time, price: line.p1.price },
+          { time: line.p2.time, price: line.p2.price },
+        ],
       },
     ]);
     assert.ok(Math.abs(line.slopePerBar - 0.25) < 0.02);
@@ -164,7 +173,17 @@ describe('analyst through /api/chatkit', () => {
     const fib = await ask('draw fib');
     const swing = recentSwing(RANGE, 100)!;
     assert.deepEqual(fib.commands, [
-      { type: 'fib', id: 'ai-fib-1', from: { time: swing.from.time, price: swing.from.price }, to: { time: swing.to.time, price: swing.to.price } },
+      {
+        type: 'fib',
+        id: 'ai-fib-1',
+        from: { time: swing.from.time, price: swing.from.price },
+        to: { time: swing.to.time, price: swing.to.price },
+        why: `retracement of the swing from ${day(swing.from.time)} to ${day(swing.to.time)}`,
+        evidence: [
+          { time: swing.from.time, price: swing.from.price },
+          { time: swing.to.time, price: swing.to.price },
+        ],
+      },
     ]);
     assert.ok(fib.text.includes(formatPrice(swing.to.price - (swing.to.price - swing.from.price) * 0.618)));
   });

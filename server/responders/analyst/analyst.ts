@@ -7,6 +7,7 @@
 import { parseChartCommand, type ChartCommand } from '../../../sdk/contract/index.js';
 import type { ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../../wire/types.js';
 import { AssistantMessageWriter, chartCommandEffect, chunkText, titleFrom, userMessageText } from '../kit/index.js';
+import { withProvenance } from '../provenance.js';
 import type { Responder, ResponderContext } from '../../chatkit/responder.js';
 import { parseIntents, type Intent } from './intents.js';
 import { notUnderstood, runSkill } from './skills.js';
@@ -46,7 +47,8 @@ export class AnalystResponder implements Responder {
       for (const input of result.commands) {
         const parsed = parseChartCommand(input);
         // Our own commands always parse; if one ever does not, it is dropped, never sent half-valid.
-        if (parsed.success) yield chartCommandEffect(parsed.output satisfies ChartCommand);
+        // Provenance: why it is drawn, with the touches and their dates from the same bars.
+        if (parsed.success) yield chartCommandEffect(withProvenance(parsed.output satisfies ChartCommand, cc?.bars ?? []));
         else console.error(`analyst produced an invalid command (${parsed.message})`, input);
       }
     }
