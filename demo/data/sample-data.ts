@@ -3,6 +3,7 @@
  * a drifting anchor, so the series range and trend like real prices and leave swing levels
  * for the analyst to find. Pure (no DOM, no Node): `generate.ts` writes its output as JSON.
  */
+import { seededRandom } from '../../server/analysis/synthetic.js';
 
 export interface SampleBar {
   time: number;
@@ -43,18 +44,6 @@ const STOCK_END_DAY = Date.UTC(2026, 10, 20) / 1000;
 const CRYPTO_END_DAY = Date.UTC(2026, 10, 24) / 1000;
 /** US regular session in UTC (winter): 14:30 .. 21:00, seven hourly bars. */
 const SESSION_BARS = [14.5, 15.5, 16.5, 17.5, 18.5, 19.5, 20.5].map((h) => h * HOUR);
-
-/** mulberry32: small, fast, good enough for sample data, identical everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function gaussian(random: () => number): number {
   const u = Math.max(random(), 1e-12);
