@@ -118,7 +118,7 @@ describe('package.json', () => {
     const app = server.createApp({ responder: new server.EchoResponder() });
     const health = await app.request('/healthz');
     assert.equal(health.status, 200);
-    const bad = await app.request('/api/chatkit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"nope"}' });
+    const bad = await app.request('/api/chatkit', { method: 'POST', headers: { 'content-type': 'application/json', 'x-chart-chat-client': 'package-test-client-0123456789abcdef' }, body: '{"type":"nope"}' });
     assert.equal(bad.status, 400);
     assert.ok(((await bad.json()) as { error?: { code?: string } }).error?.code);
   });
