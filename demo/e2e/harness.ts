@@ -45,10 +45,10 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `npm start`'s entry on a free port and resolves with the URL it prints. */
-export function startServer(): Promise<RunningServer> {
+/** Starts `npm start`'s entry on a free port and resolves with the URL it prints; `extraEnv` adds configuration. */
+export function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
   // Memory store: the page flows, not persistence (server/store/persistence.test.ts restarts the default PGlite).
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', STORE: process.env.STORE ?? 'memory' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', STORE: process.env.STORE ?? 'memory', ...extraEnv };
   delete env.OPENAI_API_KEY; // the offline analyst, whatever the developer's shell has
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

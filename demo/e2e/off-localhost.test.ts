@@ -29,7 +29,8 @@ before(async () => {
   // A classic script, as ChatKit's own is (the element adds it with a plain <script src>).
   standIn = (await transform(source, { loader: 'ts', format: 'iife', target: 'es2022' })).code;
   [server, browser] = await Promise.all([
-    startServer(),
+    // A real site names its host (the DNS-rebinding guard refuses any other name).
+    startServer({ ALLOWED_HOSTS: HOST }),
     chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
