@@ -46,7 +46,7 @@ type OptionsTable = { [K in keyof ChartChatOptions]-?: PropertyDeclaration } & R
  * @fires {CustomEvent<ChartProposalDetail>} chart-proposal - `apply="confirm"`: what the AI proposes in a turn (`detail`: `{id, status, commands}`); again when it is applied or dismissed.
  * @fires {ChartCommandErrorEvent} chart-command-error - The AI sent an invalid command (`detail`: `{message, data}`); nothing to apply.
  * @fires {CustomEvent<{renderer}>} chart-chat-ready - The chat UI is ready (`detail.renderer`: `chatkit` | `lite`).
- * @fires {CustomEvent<{code, message, error?}>} chart-chat-error - Something failed: `chatkit_unavailable`, `domain_key_required`, `lite_unavailable`, `invalid_context`, `session_failed`, `chatkit_error`, `request_failed`, `stream_error`.
+ * @fires {CustomEvent<{code, message, error?}>} chart-chat-error - Something failed: `chatkit_unavailable`, `domain_key_required`, `lite_unavailable`, `invalid_context`, `session_failed`, `chatkit_error`, `thread_gone`, `request_failed`, `stream_error`.
  * @fires {CustomEvent<{name, data}>} chart-chat-effect - A client effect other than `chart_command`.
  * @fires {CustomEvent<null>} chart-chat-response-start - The assistant started answering.
  * @fires {CustomEvent<null>} chart-chat-response-end - The assistant finished (or was stopped).

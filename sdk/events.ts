@@ -75,6 +75,9 @@ export class ChartCommandErrorEvent extends CustomEvent<ChartCommandErrorDetail>
  * - `invalid_context`: the `chartContext` failed validation and is not sent.
  * - `session_failed`: the `session-url` request failed.
  * - `chatkit_error`: ChatKit reported an error once running.
+ * - `thread_gone`: ChatKit renderer, the thread on screen no longer exists on the server (deleted,
+ *   expired): the element lets go of it, so the next message starts a new thread. (The lite
+ *   renderer starts the new thread itself and says so in the chat.)
  * - `request_failed` / `stream_error`: lite renderer, an HTTP or stream error.
  */
 export type ChartChatErrorCode =
@@ -84,6 +87,7 @@ export type ChartChatErrorCode =
   | 'invalid_context'
   | 'session_failed'
   | 'chatkit_error'
+  | 'thread_gone'
   | 'request_failed'
   | 'stream_error';
 

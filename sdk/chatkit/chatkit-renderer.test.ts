@@ -310,6 +310,35 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
     expect(el.threadId).to.equal('thr_1234');
   });
 
+  it('lets go of a thread the server no longer has: ChatKit is set to a new thread, and thread_gone says why', async () => {
+    const { el, chatkit } = await chatkitChat();
+    const errors = record<CustomEvent>(el, 'chart-chat-error');
+    const input = { content: [{ type: 'input_text', text: 'hello' }], attachments: [], inference_options: {} };
+    const created = await chatkit.request({ type: 'threads.create', params: { input } });
+    const threadId = created.find((e) => e.type === 'thread.created')!.thread.id as string;
+    chatkit.dispatchEvent(new CustomEvent('chatkit.thread.change', { detail: { threadId } }));
+    const deleted = await chatkit.options.api.fetch!('/api/chatkit', { method: 'POST', body: JSON.stringify({ type: 'threads.delete', params: { thread_id: threadId } }) });
+    expect(deleted.status).to.equal(200);
+    expect(chatkit.threadIds).to.deep.equal([]);
+
+    const refused = await chatkit.request({ type: 'threads.add_user_message', params: { thread_id: threadId, input } }).catch((e: Error) => e);
+    expect(String(refused)).to.contain('HTTP 404');
+    expect(chatkit.threadIds).to.deep.equal([null]);
+    expect(el.threadId).to.equal(null);
+    expect(errors.map((e) => e.detail.code)).to.deep.equal(['thread_gone']);
+    expect(errors[0]!.detail.message).to.contain(threadId);
+  });
+
+  it('a 404 for anything but a message to the thread on screen leaves the thread alone', async () => {
+    const { el, chatkit } = await chatkitChat();
+    const errors = record<CustomEvent>(el, 'chart-chat-error');
+    chatkit.dispatchEvent(new CustomEvent('chatkit.thread.change', { detail: { threadId: 'thr_on_screen' } }));
+    await chatkit.request({ type: 'threads.get_by_id', params: { thread_id: 'thr_some_other' } }).catch(() => undefined);
+    expect(chatkit.threadIds).to.deep.equal([]);
+    expect(el.threadId).to.equal('thr_on_screen');
+    expect(errors).to.deep.equal([]);
+  });
+
   it('delegates sendMessage, newThread and focusComposer to ChatKit', async () => {
     const { el, chatkit } = await chatkitChat();
     await el.sendMessage('draw support');
@@ -363,7 +392,11 @@ describe('<chart-chat renderer="chatkit"> with a stand-in <openai-chatkit>', () 
     });
     expect(o.composer).to.deep.equal({ attachments: { enabled: true, maxCount: 2 }, tools: [{ id: 'levels', label: 'Levels', icon: 'chart' }], placeholder: 'Ask' });
     expect(o.startScreen!.prompts).to.deep.equal([{ label: 'Icon prompt', prompt: 'p', icon: 'chart' }], 'no element prompts: the integrator keeps theirs');
-    expect(o.api).to.include({ url: '/api/chatkit', domainKey: 'local-dev', fetch: el.transport });
+    expect(o.api).to.include({ url: '/api/chatkit', domainKey: 'local-dev' });
+    // The element's fetch (its transport, which adds the chart context), not the integrator's rejecting one.
+    const res = await o.api.fetch!('/api/chatkit', { method: 'POST', body: JSON.stringify({ type: 'threads.list', params: {} }) });
+    expect(res.status).to.equal(200);
+    expect(JSON.parse((await seenRequests()).at(-1)!.body).metadata.chart_context).to.include({ symbol: CONTEXT.symbol, timeframe: CONTEXT.timeframe });
     expect(o.api.uploadStrategy).to.deep.equal({ type: 'two_phase' });
     await o.widgets!.onAction!({ type: 'custom', payload: { a: 1 } }, { id: 'w1', widget: {} as never });
     expect(widgetActions).to.deep.equal([{ type: 'custom', payload: { a: 1 } }]);

@@ -116,6 +116,30 @@ export class ChatKitRenderer implements Renderer {
     });
   }
 
+  /**
+   * ChatKit's fetch: the element's transport, and a message to a thread on screen that is gone
+   * (deleted, expired by retention) lets go of that thread, so the next message starts a new one
+   * instead of failing until the user clicks "New thread".
+   */
+  readonly #fetch: typeof fetch = async (input, init) => {
+    const res = await this.host.transport(input, init);
+    const gone = this.threadId;
+    if (res.status !== 404 || !gone || typeof init?.body !== 'string') return res;
+    let request: { type?: unknown; params?: { thread_id?: unknown } };
+    try {
+      request = JSON.parse(init.body);
+    } catch {
+      return res;
+    }
+    const code = await res.clone().json().then((body: { error?: { code?: unknown } }) => body.error?.code, () => undefined);
+    if (code === 'not_found' && request.type === 'threads.add_user_message' && request.params?.thread_id === gone) {
+      this.threadId = null;
+      void this.element.setThreadId(null);
+      this.host.reportError('thread_gone', Error(`thread ${gone} is no longer available: the next message starts a new thread`));
+    }
+    return res;
+  };
+
   /** The whole option set: the integrator's `chatkitOptions` under what the element owns. */
   options(): ChatKitOptions {
     const h = this.host;
@@ -123,7 +147,7 @@ export class ChatKitRenderer implements Renderer {
     const locale = chatkitLocale(h.locale) ?? x.locale;
     return {
       ...x,
-      api: { ...x.api, url: h.apiUrl, domainKey: domainKeyFor(h.domainKey)!, fetch: h.transport },
+      api: { ...x.api, url: h.apiUrl, domainKey: domainKeyFor(h.domainKey)!, fetch: this.#fetch },
       theme: typeof x.theme === 'object' ? { colorScheme: h.theme, ...x.theme } : h.theme,
       ...(locale && { locale }),
       composer: { ...x.composer, ...(!!h.placeholder && { placeholder: h.placeholder }) },
