@@ -123,19 +123,7 @@ export class OpenAIResponder implements Responder {
           yield* remember(thread.id, sent, ctx);
           yield hidden(thread.id, { model_calls: calls }, ctx);
           yield { type: 'progress_update', text: 'Drawing on the chart…', icon: 'chart' };
-          yield {
-            type: 'thread.item.done',
-            item: {
-              type: 'client_tool_call',
-              id: ctx.newItemId('client_tool_call'),
-              thread_id: thread.id,
-              created_at: ctx.now(),
-              status: 'pending',
-              call_id: `apply_${ctx.newItemId('client_tool_call')}`,
-              name: APPLY_COMMANDS_TOOL,
-              arguments: { commands: toPage },
-            },
-          };
+          yield pendingClientToolCall(thread.id, `apply_${ctx.newItemId('client_tool_call')}`, APPLY_COMMANDS_TOOL, { commands: toPage }, ctx);
           return;
         }
         if (setup.clientCall) {
@@ -143,19 +131,7 @@ export class OpenAIResponder implements Responder {
           if (message.started) yield* message.finish();
           yield* remember(thread.id, sent, ctx);
           yield { type: 'progress_update', text: 'Reading the chart…', icon: 'chart' };
-          yield {
-            type: 'thread.item.done',
-            item: {
-              type: 'client_tool_call',
-              id: ctx.newItemId('client_tool_call'),
-              thread_id: thread.id,
-              created_at: ctx.now(),
-              status: 'pending',
-              call_id: setup.clientCall.callId,
-              name: setup.clientCall.name,
-              arguments: {},
-            },
-          };
+          yield pendingClientToolCall(thread.id, setup.clientCall.callId, setup.clientCall.name, {}, ctx);
           return;
         }
         if (calls.length === 0) {
@@ -308,6 +284,12 @@ export class OpenAIResponder implements Responder {
 }
 
 /** A hidden item: model context, never shown. */
+/** Ends a turn on a client tool call the page must answer before the model continues. */
+function pendingClientToolCall(threadId: string, callId: string, name: string, args: Record<string, unknown>, ctx: ResponderContext): ThreadStreamEvent {
+  const item = { type: 'client_tool_call', id: ctx.newItemId('client_tool_call'), thread_id: threadId, created_at: ctx.now(), status: 'pending', call_id: callId, name, arguments: args } as const;
+  return { type: 'thread.item.done', item };
+}
+
 function hidden(threadId: string, content: Record<string, unknown>, ctx: ResponderContext): ThreadStreamEvent {
   return { type: 'thread.item.done', item: { type: 'hidden_context_item', id: ctx.newItemId('hidden_context_item'), thread_id: threadId, created_at: ctx.now(), content } };
 }
