@@ -261,5 +261,15 @@ export function storeContract(name: string, make: MakeStore): void {
       await sleep(1_100);
       assert.deepEqual(await buckets.take('ip:x', fast), { allowed: true }, 'refilled');
     });
+
+    it('shares token buckets: back-to-back takes within one clock tick are refused, not counted as taken', async (t) => {
+      const store = await make();
+      const buckets = store.rateBuckets;
+      if (!buckets) return t.skip('no shared rate limits (per process)');
+      const slow = { capacity: 2, refillPerSecond: 0.01 };
+      const results = [];
+      for (let i = 0; i < 30; i++) results.push((await buckets.take('user:burst', slow)).allowed);
+      assert.deepEqual(results, [true, true, ...Array<boolean>(28).fill(false)]);
+    });
   });
 }

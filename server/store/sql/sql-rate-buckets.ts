@@ -1,8 +1,7 @@
 /**
  * Token buckets shared by every instance: one row per key in `rate_buckets`, refilled and taken
  * in one statement, so concurrent requests on different instances cannot both spend the last
- * token. A refused request leaves the row as it was (`updated_at` untouched), which is how the
- * statement tells the two outcomes apart.
+ * token. A refused request leaves the row as it was.
  */
 import type { BucketOptions, SharedBuckets, TakeResult } from '../../lib/token-bucket.js';
 import type { SqlQuery } from './sql-client.js';
@@ -11,20 +10,27 @@ export class SqlRateBuckets implements SharedBuckets {
   constructor(private readonly db: SqlQuery) {}
 
   async take(key: string, options: BucketOptions): Promise<TakeResult> {
-    const { rows } = await this.db.query<{ allowed: boolean; available: number }>(
-      `INSERT INTO rate_buckets AS b (key, tokens, updated_at) VALUES ($1, $2::float8 - 1, now())
-       ON CONFLICT (key) DO UPDATE SET
-         tokens = CASE WHEN LEAST($2, b.tokens + EXTRACT(EPOCH FROM now() - b.updated_at) * $3) >= 1
-                       THEN LEAST($2, b.tokens + EXTRACT(EPOCH FROM now() - b.updated_at) * $3) - 1 ELSE b.tokens END,
-         updated_at = CASE WHEN LEAST($2, b.tokens + EXTRACT(EPOCH FROM now() - b.updated_at) * $3) >= 1
-                           THEN now() ELSE b.updated_at END
-       RETURNING updated_at = now() AS allowed,
-                 LEAST($2, tokens + EXTRACT(EPOCH FROM now() - updated_at) * $3)::float8 AS available`,
+    // Whether a token was taken is the upsert's own answer (a refused take updates no row, so
+    // `taken` is empty), never inferred from timestamps: two statements in one clock tick (PGlite's
+    // clock is coarse) would otherwise read a refusal as a take. The outer SELECT sees the row as
+    // it was before this statement, which on a refusal is the row as it stays.
+    const { rows } = await this.db.query<{ allowed: boolean; available: number | null }>(
+      `WITH taken AS (
+         INSERT INTO rate_buckets AS b (key, tokens, updated_at) VALUES ($1, $2::float8 - 1, now())
+         ON CONFLICT (key) DO UPDATE SET
+           tokens = LEAST($2::float8, b.tokens + EXTRACT(EPOCH FROM now() - b.updated_at) * $3::float8) - 1,
+           updated_at = now()
+         WHERE LEAST($2::float8, b.tokens + EXTRACT(EPOCH FROM now() - b.updated_at) * $3::float8) >= 1
+         RETURNING 1
+       )
+       SELECT EXISTS (SELECT 1 FROM taken) AS allowed,
+              (SELECT LEAST($2::float8, tokens + EXTRACT(EPOCH FROM now() - updated_at) * $3::float8)::float8
+                 FROM rate_buckets WHERE key = $1) AS available`,
       [key, options.capacity, options.refillPerSecond],
     );
     const row = rows[0]!;
     if (row.allowed) return { allowed: true };
-    return { allowed: false, retryAfter: Math.max(1, Math.ceil((1 - Number(row.available)) / options.refillPerSecond)) };
+    return { allowed: false, retryAfter: Math.max(1, Math.ceil((1 - Number(row.available ?? 0)) / options.refillPerSecond)) };
   }
 }
 
