@@ -52,26 +52,28 @@ export class SqlStore implements Store {
     if (inserted.rows.length === 0) throw tooManyThreads(this.limits);
   }
 
-  async loadThreads(owner: string, query: PageQuery): Promise<Page<ThreadMetadata>> {
-    const [cmp, dir] = query.order === 'desc' ? ['<', 'DESC'] : ['>', 'ASC'];
-    const cursor = query.after === undefined ? '' : `AND (created_at, id) ${cmp} (SELECT created_at, id FROM threads WHERE id = $3 AND owner = $1)`;
-    const { rows } = await this.db.query<PayloadRow<ThreadMetadata>>(
-      `SELECT id, payload FROM threads WHERE owner = $1 ${cursor} ORDER BY created_at ${dir}, id ${dir} LIMIT $2`,
-      query.after === undefined ? [owner, query.limit + 1] : [owner, query.limit + 1, query.after],
-    );
-    return pageOf(rows, query.limit);
+  loadThreads(owner: string, query: PageQuery): Promise<Page<ThreadMetadata>> {
+    return this.#keysetPage<ThreadMetadata>('threads', 'owner', owner, query);
   }
 
   async deleteThread(threadId: string, owner: string): Promise<void> {
     await this.db.query(`DELETE FROM threads WHERE id = $1 AND owner = $2`, [threadId, owner]);
   }
 
-  async loadItems(threadId: string, query: PageQuery): Promise<Page<ThreadItem>> {
+  loadItems(threadId: string, query: PageQuery): Promise<Page<ThreadItem>> {
+    return this.#keysetPage<ThreadItem>('items', 'thread_id', threadId, query);
+  }
+
+  /**
+   * One keyset page of `table`'s rows where `scope = value`, ordered by (created_at, id). The
+   * cursor row is looked up in the same scope, so another owner's or thread's id finds nothing.
+   */
+  async #keysetPage<T>(table: 'threads' | 'items', scope: 'owner' | 'thread_id', value: string, query: PageQuery): Promise<Page<T>> {
     const [cmp, dir] = query.order === 'desc' ? ['<', 'DESC'] : ['>', 'ASC'];
-    const cursor = query.after === undefined ? '' : `AND (created_at, id) ${cmp} (SELECT created_at, id FROM items WHERE thread_id = $1 AND id = $3)`;
-    const { rows } = await this.db.query<PayloadRow<ThreadItem>>(
-      `SELECT id, payload FROM items WHERE thread_id = $1 ${cursor} ORDER BY created_at ${dir}, id ${dir} LIMIT $2`,
-      query.after === undefined ? [threadId, query.limit + 1] : [threadId, query.limit + 1, query.after],
+    const cursor = query.after === undefined ? '' : `AND (created_at, id) ${cmp} (SELECT created_at, id FROM ${table} WHERE ${scope} = $1 AND id = $3)`;
+    const { rows } = await this.db.query<PayloadRow<T>>(
+      `SELECT id, payload FROM ${table} WHERE ${scope} = $1 ${cursor} ORDER BY created_at ${dir}, id ${dir} LIMIT $2`,
+      query.after === undefined ? [value, query.limit + 1] : [value, query.limit + 1, query.after],
     );
     return pageOf(rows, query.limit);
   }
