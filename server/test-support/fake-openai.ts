@@ -67,6 +67,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body (undefined if it was not JSON). */
   body: any;
+  /** The body's size in bytes, as received. */
+  bytes: number;
   /** Set once the client closed the connection before the answer was complete (abort, timeout). */
   clientAborted: boolean;
 }
@@ -175,14 +177,15 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const received = Buffer.concat(chunks);
+    const raw = received.toString('utf8');
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch {
       body = undefined;
     }
-    const record: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, body, clientAborted: false };
+    const record: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, body, bytes: received.length, clientAborted: false };
     requests.push(record);
     let finished = false;
     res.on('close', () => {

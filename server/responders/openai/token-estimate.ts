@@ -1,0 +1,16 @@
+/**
+ * A cheap token estimate: characters / 4, rounded up. That is OpenAI's own rule of thumb for
+ * English; number-dense JSON (bars) runs closer to 3 characters a token, so budgets built on it
+ * keep some headroom (see `DEFAULT_INPUT_TOKEN_BUDGET`). No tokenizer is loaded: the estimate runs
+ * on every model call and must cost nothing next to it.
+ */
+export const CHARS_PER_TOKEN = 4;
+
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / CHARS_PER_TOKEN);
+}
+
+/** The estimate for any JSON-serialisable value (what goes on the wire). */
+export function estimateJsonTokens(value: unknown): number {
+  return estimateTokens(JSON.stringify(value) ?? '');
+}
