@@ -1,16 +1,58 @@
 /**
  * The part of the key-leak guard that byte scanning cannot do: a secret streamed across several
- * ChatKit `text_delta` events ("sk-proj-ab" + "cdef…") is never contiguous in the bytes, yet the
+ * ChatKit `text_delta` events ("s" + "k-pro" + "j-ab…") is never contiguous in the bytes, yet the
  * browser joins it back together. So, per assistant text part, the deltas themselves are scanned
- * as one text: a delta ending in the first 6+ characters of a secret is held back until the next
- * one shows whether it continues (then the secret is replaced), and whatever is held is released
- * before any other event. Deltas that cannot start a secret pass through byte-for-byte.
+ * as one text.
+ *
+ * What is held back, and why: the longest tail of the part's text so far that is a proper prefix
+ * of a guarded secret — however short, down to a lone "s". A key can be cut anywhere, including
+ * within its first characters, and a prefix that has reached the client cannot be taken back;
+ * "sk-" alone looks like ordinary text, but once released, the rest of the key would follow in
+ * the next delta where no byte scan can see it whole. The held tail waits only until the next
+ * delta of the same part (then it is released joined to it, or, if the secret is completed, replaced
+ * by `[REDACTED]`), or until any other event or the end of the stream (then it is released as it
+ * was, before that event): the text is never lost or reordered, only a few characters may arrive
+ * one delta later. Deltas whose text cannot end in a secret's start pass through byte-for-byte.
  */
 import { SecretScanner } from './secret-scanner.js';
 
-/** Shorter prefixes (like "sk-") are ordinary text; holding them back would reshape streams. */
-export const MIN_HELD_PREFIX = 6;
 const DELTA_MARK = '"assistant_message.content_part.text_delta"';
+const DELTA_KEY = '"delta":"';
+/** How our text-delta frames end: the delta string is the last field of `update`, the last field of the event. */
+const DELTA_FRAME_END = '"}}';
+
+/** A secret as it appears inside a JSON string (what the frames carry). */
+export const jsonEscaped = (secret: string): string => JSON.stringify(secret).slice(1, -1);
+
+/**
+ * Whether any text-delta frame in `text` (whole SSE frames) may end its delta with the start of
+ * one of `escapedSecrets` ({@link jsonEscaped}) — or has a layout this check cannot read, which
+ * counts as "may". The delta guard's and the key guard's fast paths: `false` means nothing to hold.
+ */
+export function deltaTailMayHold(text: string, escapedSecrets: readonly string[]): boolean {
+  for (let mark = text.indexOf(DELTA_MARK); mark >= 0; ) {
+    const end = text.indexOf('\n\n', mark);
+    if (end < 0) return true;
+    const close = end - DELTA_FRAME_END.length;
+    // The last key-value separator of the frame must be the delta's: then the delta string ends at `close`.
+    const key = text.lastIndexOf(DELTA_KEY, close);
+    if (key < mark || !text.startsWith(DELTA_FRAME_END, close) || text.lastIndexOf('":"', close) !== key + DELTA_KEY.length - 3) return true;
+    if (escapedSecrets.some((secret) => endsWithStartOf(text, secret, key + DELTA_KEY.length, close))) return true;
+    mark = text.indexOf(DELTA_MARK, end);
+  }
+  return false;
+}
+
+/** Whether `text.slice(from, end)` ends with a proper prefix of `secret`. */
+export function endsWithStartOf(text: string, secret: string, from = 0, end = text.length): boolean {
+  const first = secret[0]!;
+  for (let at = text.indexOf(first, Math.max(from, end - secret.length + 1)); at >= 0 && at < end; at = text.indexOf(first, at + 1)) {
+    let j = 1;
+    while (at + j < end && text.charCodeAt(at + j) === secret.charCodeAt(j)) j++;
+    if (at + j === end) return true;
+  }
+  return false;
+}
 
 interface Held {
   itemId: string;
@@ -24,8 +66,8 @@ export class DeltaGuard {
   readonly #decoder = new TextDecoder();
   readonly #encoder = new TextEncoder();
   readonly #parts = new Map<string, Held>();
-  /** A delta can only start a hold if it contains one of these (the secrets' first characters). */
-  readonly #starts: readonly string[];
+  /** The secrets as frames carry them, for the fast path. */
+  readonly #escaped: readonly string[];
   #holding = 0;
   #buffer = '';
   /** The last chunk ended in a non-ASCII byte: the decoder may hold part of a character. */
@@ -34,7 +76,7 @@ export class DeltaGuard {
   constructor(patterns: readonly Uint8Array[], onHit: () => void) {
     this.#patterns = patterns;
     this.#onHit = onHit;
-    this.#starts = patterns.map((p) => new TextDecoder().decode(p.subarray(0, MIN_HELD_PREFIX)));
+    this.#escaped = patterns.map((p) => jsonEscaped(new TextDecoder().decode(p)));
   }
 
   /** Nothing held, buffered or half-decoded: a chunk of whole, harmless frames may skip {@link push}. */
@@ -62,8 +104,8 @@ export class DeltaGuard {
   }
 
   #frame(frame: string): string {
-    // Fast path, nearly every frame: nothing held and nothing here that could start a hold.
-    if (this.#holding === 0 && !this.#starts.some((start) => frame.includes(start))) return frame;
+    // Fast path, nearly every frame: nothing held and no delta here whose tail could start a hold.
+    if (this.#holding === 0 && !deltaTailMayHold(frame, this.#escaped)) return frame;
     if (!frame.includes(DELTA_MARK)) return this.#releaseAll() + frame;
     let event: { type?: unknown; item_id?: unknown; update?: { type?: unknown; content_index?: unknown; delta?: unknown } };
     try {
@@ -84,7 +126,7 @@ export class DeltaGuard {
     const key = `${event.item_id}\u0000${update.content_index}`;
     let held = this.#parts.get(key);
     if (!held) {
-      held = { itemId: event.item_id, contentIndex: update.content_index, scanner: new SecretScanner(this.#patterns, this.#onHit, MIN_HELD_PREFIX) };
+      held = { itemId: event.item_id, contentIndex: update.content_index, scanner: new SecretScanner(this.#patterns, this.#onHit) };
       this.#parts.set(key, held);
     }
     const before = this.#releaseOthers(key);

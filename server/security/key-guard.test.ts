@@ -78,13 +78,26 @@ describe('a secret spread over several text deltas', () => {
     }
     // A held prefix that turns out not to be the key is released intact, before the done event.
     const { out } = run([delta('see sk-test-LEAK'), delta('Y pipes'), done]);
-    assert.deepEqual(texts(out), ['see ', 'sk-test-LEAKY pipes', '<thread.item.done>']);
+    assert.deepEqual(texts(out), ['see ', 'sk-test-LEAKY pipe', 's', '<thread.item.done>']);
     const { out: atEnd } = run([delta('ends with sk-test-LE'), done]);
     assert.deepEqual(texts(atEnd), ['ends with ', 'sk-test-LE', '<thread.item.done>']);
   });
 
-  it('leaves ordinary streams byte-for-byte alone, even deltas ending in "s" or "sk-"', () => {
-    const frames = [frame({ type: 'thread.created', thread: { id: 't' } }), delta('levels'), delta(' ask-'), delta('sk-'), delta('te'), done, frame({ type: 'stream_options', stream_options: { allow_cancel: true } })];
+  it('holds a delta ending in any start of the secret, down to one character, and releases it intact with the next event', () => {
+    // Every cut of the secret's head: "s" + "k-" + …, "sk-t" + "est-" + …
+    for (let cut = 1; cut < 10; cut++) {
+      const { out, hits } = run([delta(`key: ${KEY.slice(0, cut)}`), delta(KEY.slice(cut)), delta(' end'), done]);
+      assert.equal(hits, 1, `cut ${cut}`);
+      assert.deepEqual(texts(out), ['key: ', '[REDACTED]', ' end', '<thread.item.done>'], `cut ${cut}`);
+    }
+    // Ordinary text ending in "s" or "sk-" is held only until the next delta or event shows it is not the key.
+    const { out, hits } = run([frame({ type: 'thread.created', thread: { id: 't' } }), delta('levels'), delta(' ask-'), delta('sk-'), delta('te'), done]);
+    assert.equal(hits, 0);
+    assert.deepEqual(texts(out), ['<thread.created>', 'level', 's a', 'sk-', 'sk-te', '<thread.item.done>']);
+  });
+
+  it('leaves deltas that cannot end in a start of the secret byte-for-byte alone', () => {
+    const frames = [frame({ type: 'thread.created', thread: { id: 't' } }), delta('level'), delta(' ask- '), delta('k-te'), done, frame({ type: 'stream_options', stream_options: { allow_cancel: true } })];
     const { out, hits } = run(frames);
     assert.equal(out, frames.join(''));
     assert.equal(hits, 0);
