@@ -44,6 +44,7 @@ export { openPostgres, type PgOptions } from './store/sql/pg-engine.js';
 export type { SqlClient, SqlQuery } from './store/sql/sql-client.js';
 export { DEFAULT_STORE_LIMITS, type StoreLimits } from './store/limits.js';
 export { MemoryLeases, type StreamLeases, type RenewResult } from './store/leases.js';
+export { MemoryUsageCounters, usageDay, type UsageCounters, type UsageAdd } from './store/usage.js';
 export { storeConfigFromEnv, type StoreConfig } from './store/store-config.js';
 export { paginate, type PageQuery, type SortOrder, type Store } from './store/store.js';
 // Responders and env configuration, so a deployment can do what `npm start` does (README "Deploying").

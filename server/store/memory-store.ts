@@ -7,6 +7,7 @@
  */
 import type { Attachment, Page, ThreadItem, ThreadMetadata } from '../wire/types.js';
 import { MemoryLeases } from './leases.js';
+import { MemoryUsageCounters } from './usage.js';
 import { DEFAULT_STORE_LIMITS, itemTooLarge, jsonBytes, threadFull, tooManyThreads, type StoreLimits } from './limits.js';
 import { compareKeys, keysetPage, upperBound, type PageQuery, type Store } from './store.js';
 import { wellFormedJson } from './well-formed.js';
@@ -33,6 +34,7 @@ const copyOf = <T>(value: T, json = wellFormedJson(value)): T => JSON.parse(json
 export class MemoryStore implements Store {
   readonly limits: StoreLimits;
   readonly leases = new MemoryLeases();
+  readonly usage = new MemoryUsageCounters();
   readonly #maxTotalBytes: number;
   readonly #now: () => number;
   /** Map order = activity order (a touched thread moves to the end): the first is the least recently active. */

@@ -262,6 +262,33 @@ export function storeContract(name: string, make: MakeStore): void {
       assert.deepEqual(await buckets.take('ip:x', fast), { allowed: true }, 'refilled');
     });
 
+    it('counts daily usage: within the limit, refused past it, refunds, per key and per day', async (t) => {
+      const store = await make();
+      const usage = store.usage;
+      if (!usage) return t.skip('no usage counters');
+      const day = '2026-03-01';
+      assert.equal(await usage.get('tokens:alice', day), 0);
+      assert.deepEqual(await usage.add('tokens:alice', day, 600, 1000), { added: true, used: 600 });
+      assert.deepEqual(await usage.add('tokens:alice', day, 400, 1000), { added: true, used: 1000 }, 'reaching the limit exactly is allowed');
+      assert.deepEqual(await usage.add('tokens:alice', day, 1, 1000), { added: false, used: 1000 }, 'one past it is refused');
+      assert.deepEqual(await usage.add('tokens:alice', day, -250), { added: true, used: 750 }, 'a refund of an over-estimate');
+      assert.deepEqual(await usage.add('tokens:alice', day, -5000), { added: true, used: 0 }, 'never below zero');
+      assert.deepEqual(await usage.add('tokens:alice', day, 2000, 1000), { added: false, used: 0 }, 'more than the whole limit at once');
+      assert.deepEqual(await usage.add('tokens:alice', day, 2000), { added: true, used: 2000 }, 'no limit: always counted');
+      assert.deepEqual(await usage.add('tokens:bob', day, 10, 1000), { added: true, used: 10 }, 'another key has its own counter');
+      assert.deepEqual(await usage.add('tokens:alice', '2026-03-02', 10, 1000), { added: true, used: 10 }, 'a new day starts at zero');
+      assert.equal(await usage.get('tokens:alice', '2026-03-02'), 10);
+    });
+
+    it('counts daily usage: concurrent adds never pass the limit together', async (t) => {
+      const store = await make();
+      const usage = store.usage;
+      if (!usage) return t.skip('no usage counters');
+      const results = await Promise.all(Array.from({ length: 25 }, () => usage.add('tokens:race', '2026-03-01', 10, 100)));
+      assert.equal(results.filter((r) => r.added).length, 10);
+      assert.equal(await usage.get('tokens:race', '2026-03-01'), 100);
+    });
+
     it('shares token buckets: back-to-back takes within one clock tick are refused, not counted as taken', async (t) => {
       const store = await make();
       const buckets = store.rateBuckets;

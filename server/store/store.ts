@@ -6,6 +6,7 @@
 import type { Attachment, Page, ThreadItem, ThreadItemType, ThreadMetadata } from '../wire/types.js';
 import type { SharedBuckets } from '../lib/token-bucket.js';
 import type { StreamLeases } from './leases.js';
+import type { UsageCounters } from './usage.js';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -59,6 +60,8 @@ export interface Store {
   readonly leases?: StreamLeases;
   /** Rate-limit buckets shared by every instance on this store (else per process). */
   readonly rateBuckets?: SharedBuckets;
+  /** Daily usage counters (the per-user token budget) shared by every instance on this store (else per process). */
+  readonly usage?: UsageCounters;
   /** Releases connections and files. */
   close?(): Promise<void>;
 }

@@ -26,7 +26,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const TABLES = 'threads, items, attachments, stream_leases, rate_buckets';
+const TABLES = 'threads, items, attachments, stream_leases, rate_buckets, usage_counters';
 
 /** A fresh, migrated database on the test server, or undefined when there is none. */
 export async function freshPostgres(): Promise<TestDatabase | undefined> {

@@ -44,6 +44,16 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
      )`,
     `CREATE INDEX rate_buckets_by_age ON rate_buckets (updated_at)`,
   ],
+  // 2: daily usage counters (model tokens per user per UTC day).
+  [
+    `CREATE TABLE usage_counters (
+       key text NOT NULL,
+       day date NOT NULL,
+       used bigint NOT NULL,
+       PRIMARY KEY (key, day)
+     )`,
+    `CREATE INDEX usage_counters_by_day ON usage_counters (day)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

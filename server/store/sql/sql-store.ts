@@ -12,12 +12,14 @@ import { wellFormedJson } from '../well-formed.js';
 import type { SqlClient } from './sql-client.js';
 import { SqlLeases } from './sql-leases.js';
 import { SqlRateBuckets, sweepRateBuckets } from './sql-rate-buckets.js';
+import { SqlUsageCounters, sweepUsageCounters } from './sql-usage.js';
 
 type PayloadRow<T> = { payload: T; id: string };
 
 export class SqlStore implements Store {
   readonly leases: SqlLeases;
   readonly rateBuckets: SqlRateBuckets;
+  readonly usage: SqlUsageCounters;
   readonly limits: StoreLimits;
 
   constructor(
@@ -27,6 +29,7 @@ export class SqlStore implements Store {
     this.limits = { ...DEFAULT_STORE_LIMITS, ...limits };
     this.leases = new SqlLeases(db);
     this.rateBuckets = new SqlRateBuckets(db);
+    this.usage = new SqlUsageCounters(db);
   }
 
   async loadThread(threadId: string, owner: string): Promise<ThreadMetadata | undefined> {
@@ -142,6 +145,7 @@ export class SqlStore implements Store {
 
   async sweepIdleThreads(): Promise<number> {
     await sweepRateBuckets(this.db, 3600_000);
+    await sweepUsageCounters(this.db);
     await this.db.query(`DELETE FROM stream_leases WHERE expires_at < now() - interval '1 hour'`);
     if (this.limits.idleThreadTtlMs <= 0) return 0;
     const { rows } = await this.db.query(
