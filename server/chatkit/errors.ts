@@ -5,11 +5,12 @@
  */
 import { RequestError } from '../wire/request-error.js';
 
-/** A coded stream error; `stream.error` defaults to retryable. */
+/** A coded stream error; `stream.error` defaults to retryable. `detail` is shown to the user as the event's `message`. */
 export class StreamError extends Error {
   constructor(
     readonly code: string,
     readonly allowRetry: boolean = code === 'stream.error',
+    readonly detail?: string,
   ) {
     super(code);
     this.name = 'StreamError';

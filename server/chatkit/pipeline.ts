@@ -218,7 +218,7 @@ async function saveCancelled(options: PipelineOptions, pending: Map<string, Thre
 
 export function toErrorEvent(error: unknown, log?: PipelineOptions['log']): ThreadStreamEvent {
   if (error instanceof CustomStreamError) return { type: 'error', code: 'custom', message: error.message, allow_retry: error.allowRetry };
-  if (error instanceof StreamError) return { type: 'error', code: error.code, allow_retry: error.allowRetry };
+  if (error instanceof StreamError) return { type: 'error', code: error.code, ...(error.detail ? { message: error.detail } : {}), allow_retry: error.allowRetry };
   log?.('responder failed', error);
   return { type: 'error', code: 'stream.error', allow_retry: true };
 }

@@ -3,6 +3,7 @@
  * for every streaming request and owns persistence; a responder only yields events.
  */
 import type { ChartClient, ChartContext } from '../../sdk/contract/index.js';
+import type { UsageCounters } from '../store/usage.js';
 import type { ThreadItem, ThreadItemType, ThreadMetadata, ThreadStreamEvent, UserMessageItem } from '../wire/types.js';
 
 export interface ResponderContext {
@@ -14,6 +15,8 @@ export interface ResponderContext {
   readonly chartClient?: ChartClient;
   /** The request's `Accept-Language` locale, if any. */
   readonly locale?: string;
+  /** Daily usage counters shared by every instance on the store (the per-user token budget), when the store has them. */
+  readonly usage?: UsageCounters;
   /** Aborted when the client disconnects or the server gives up: stop work and return. */
   readonly signal: AbortSignal;
   /**

@@ -380,6 +380,7 @@ export class ChatKitServer {
       ...(ctx.chartContext ? { chartContext: ctx.chartContext } : {}),
       ...(ctx.chartClient ? { chartClient: ctx.chartClient } : {}),
       ...(ctx.locale ? { locale: ctx.locale } : {}),
+      ...(this.#o.store.usage ? { usage: this.#o.store.usage } : {}),
       signal,
       history: () => this.#access.recentItems(thread.id, HISTORY_ITEMS),
       newItemId: this.#newItemId,

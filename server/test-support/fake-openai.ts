@@ -49,8 +49,11 @@ export type ScriptStep =
 
 /** One scripted answer to one request. */
 export type ScriptedTurn =
-  /** A 200 event stream. `complete: false` leaves out the final `response.completed`. */
-  | { kind: 'stream'; steps: ScriptStep[]; complete?: boolean; model?: string }
+  /**
+   * A 200 event stream. `complete: false` leaves out the final `response.completed`. `usage` is
+   * the token count it reports (default 10 in, 10 out; `null` reports none).
+   */
+  | { kind: 'stream'; steps: ScriptStep[]; complete?: boolean; model?: string; usage?: { input_tokens: number; output_tokens: number } | null }
   /** An HTTP error with OpenAI's error body (`{error: {message, type, param, code}}`), no stream. */
   | { kind: 'status'; status: number; headers?: Record<string, string>; code?: string; message?: string }
   /** Accepts the request and never answers (not even headers): for client timeouts. */
@@ -260,6 +263,7 @@ async function streamTurn(res: ServerResponse, scripted: Extract<ScriptedTurn, {
   let sequence = 0;
   const output: Record<string, unknown>[] = [];
   const created_at = Math.floor(Date.now() / 1000);
+  const usage = scripted.usage === undefined ? { input_tokens: 10, output_tokens: 10 } : scripted.usage;
   const response = (status: string, extra: Record<string, unknown> = {}) => ({
     id,
     object: 'response',
@@ -276,7 +280,7 @@ async function streamTurn(res: ServerResponse, scripted: Extract<ScriptedTurn, {
     tool_choice: 'auto',
     tools: [],
     top_p: 1,
-    usage: status === 'completed' ? { input_tokens: 10, output_tokens: 10, total_tokens: 20, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } } : null,
+    usage: status === 'completed' && usage ? { ...usage, total_tokens: usage.input_tokens + usage.output_tokens, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } } : null,
     ...extra,
   });
   const send = (type: string, data: Record<string, unknown>) =>

@@ -14,15 +14,34 @@ import type { ThreadItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem } f
 import { AssistantMessageWriter, chartCommandEffect, titleFrom, userMessageText } from '../kit/index.js';
 import type { Responder, ResponderContext } from '../../chatkit/responder.js';
 import { TextCommandExtractor } from '../text-commands.js';
-import { historyToInput, withChartContext } from './input.js';
+import { historyToGroups } from './input.js';
+import { inputFitter } from './fit-input.js';
+import { DailyTokenBudget } from './daily-budget.js';
+import { charsToTokens, estimateJsonTokens, estimateTokens } from './token-estimate.js';
+import { MemoryUsageCounters } from '../../store/usage.js';
 import { checkAnchors } from '../anchors.js';
 import { DEFAULT_INSTRUCTIONS } from './prompt.js';
 import { GET_CHART_CONTEXT, GET_CHART_CONTEXT_TOOL, runTool } from './tools.js';
 import { allowedTools } from './allowed-tools.js';
 import { withProvenance } from '../provenance.js';
 import { failure, upstreamError } from './upstream-errors.js';
+import { StreamError } from '../../chatkit/errors.js';
 
 export const DEFAULT_MODEL = 'gpt-4.1-mini';
+/**
+ * Estimated tokens (characters / 4) one model request may carry: instructions, tool schemas
+ * (~3,200 together), the current turn, the chart context (up to half of what is left) and as
+ * much recent history as fits. ~64 KB of JSON; plenty for a chart conversation, and each model
+ * call costs a bounded amount however long the thread grows.
+ */
+export const DEFAULT_INPUT_TOKEN_BUDGET = 16_000;
+/**
+ * Tokens one user may spend per UTC day (input and output, as the upstream reports them). A
+ * turn at the request budget with two tool rounds costs ~50k; 500k is about ten such turns or
+ * a few dozen ordinary ones: enough for a working session, a bounded cost per user (about
+ * $0.20 a day at gpt-4.1-mini's list price). 0 turns it off.
+ */
+export const DEFAULT_DAILY_TOKENS_PER_USER = 500_000;
 
 export interface OpenAIResponderOptions {
   apiKey: string;
@@ -40,6 +59,13 @@ export interface OpenAIResponderOptions {
   idleTimeoutMs?: number;
   /** Model calls per user turn (tool-call loops stop here). Default 6. */
   maxToolRounds?: number;
+  /** Estimated tokens per model request (see fit-input.ts). Default {@link DEFAULT_INPUT_TOKEN_BUDGET}. */
+  inputTokenBudget?: number;
+  /**
+   * Tokens per user per UTC day, counted in the store's usage counters (shared by every instance;
+   * per process for a store without them). 0 = no limit. Default {@link DEFAULT_DAILY_TOKENS_PER_USER}.
+   */
+  dailyTokensPerUser?: number;
 }
 
 interface RoundSetup {
@@ -48,6 +74,12 @@ interface RoundSetup {
   tools: FunctionTool[];
   /** Set when the model asked for the client tool: the turn ends there. */
   clientCall: { callId: string; name: string } | null;
+}
+
+/** What one model call used: the upstream's own count when it reports one, else the output's size. */
+interface UsageMeter {
+  reported?: number;
+  outputChars: number;
 }
 
 /** One function call of a model round. `output` is unset while the page has yet to answer it. */
@@ -69,6 +101,10 @@ export class OpenAIResponder implements Responder {
   readonly #idleTimeout: number;
   readonly #maxRounds: number;
   readonly #apiKey: string;
+  readonly #inputBudget: number;
+  readonly #dailyTokens: number;
+  /** Counters for stores that have none (custom stores): per process. */
+  readonly #localUsage = new MemoryUsageCounters();
 
   constructor(options: OpenAIResponderOptions) {
     this.#apiKey = options.apiKey;
@@ -78,6 +114,8 @@ export class OpenAIResponder implements Responder {
     this.#maxRounds = Math.max(1, options.maxToolRounds ?? 6);
     this.#model = options.model ?? DEFAULT_MODEL;
     this.#instructions = options.instructions ?? DEFAULT_INSTRUCTIONS;
+    this.#inputBudget = options.inputTokenBudget ?? DEFAULT_INPUT_TOKEN_BUDGET;
+    this.#dailyTokens = options.dailyTokensPerUser ?? DEFAULT_DAILY_TOKENS_PER_USER;
     this.#client = new OpenAI({
       apiKey: options.apiKey,
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
@@ -97,13 +135,17 @@ export class OpenAIResponder implements Responder {
     if (input) thread.title ??= titleFrom(userMessageText(input));
     const history = await ctx.history();
     if (input && !history.some((item) => item.id === input.id)) history.push(input);
-    let modelInput: ResponseInputItem[] = withChartContext(historyToInput(history), ctx.chartContext);
     // Without a chart context the model may ask the page for one (a client tool); once answered,
     // that answer is the context the analysis tools work on.
     const chart = ctx.chartContext ?? contextFromClientTool(history);
     const tools = allowedTools(ctx.chartClient?.allow);
     const canRead = ctx.chartClient?.allow?.includes('read') ?? true;
     const setup: RoundSetup = { chart, tools: chart || !canRead ? tools : [...tools, GET_CHART_CONTEXT_TOOL], clientCall: null };
+    // Every model call of this turn is fitted to the input budget; this turn's rounds always go.
+    const fixedTokens = estimateTokens(this.#instructions) + estimateJsonTokens(setup.tools);
+    const fitter = inputFitter(historyToGroups(history), ctx.chartContext, this.#inputBudget, fixedTokens);
+    const turnItems: ResponseInputItem[] = [];
+    const budget = this.#dailyTokens > 0 ? new DailyTokenBudget(ctx.usage ?? this.#localUsage, ctx.user, this.#dailyTokens) : null;
 
     const message = new AssistantMessageWriter(thread.id, ctx);
     // One extractor per turn, so text-command ids (`txt-support-1`, …) count across tool rounds.
@@ -115,8 +157,12 @@ export class OpenAIResponder implements Responder {
       for (let round = 0; round < this.#maxRounds; round++) {
         const calls: ModelCall[] = [];
         const toPage: ChartCommand[] = [];
-        yield* this.#streamRound(modelInput, ctx, setup, message, extractor, calls, toPage, sent);
+        const request = fitter.fit(turnItems);
+        const reserved = (await budget?.reserve(request.tokens)) ?? 0;
+        const meter: UsageMeter = { outputChars: 0 };
+        yield* this.#streamRound(request.input, ctx, setup, message, extractor, calls, toPage, sent, meter);
         if (ctx.signal.aborted) return;
+        await budget?.settle(reserved, meter.reported ?? reserved + charsToTokens(meter.outputChars));
         if (toPage.length > 0) {
           // The page answers with what it really did; the model continues once it has (same turn).
           if (message.started) yield* message.finish();
@@ -138,13 +184,12 @@ export class OpenAIResponder implements Responder {
           exhausted = false;
           break;
         }
-        modelInput = [
-          ...modelInput,
+        turnItems.push(
           ...calls.flatMap((call): ResponseInputItem[] => [
             { type: 'function_call', call_id: call.call_id, name: call.name, arguments: call.arguments },
             { type: 'function_call_output', call_id: call.call_id, output: call.output ?? '' },
           ]),
-        ];
+        );
       }
       if (exhausted) {
         yield* message.delta(
@@ -156,7 +201,7 @@ export class OpenAIResponder implements Responder {
       // Keep what the user already saw, then report the failure.
       if (message.text !== '') yield* message.finish();
       yield* remember(thread.id, sent, ctx);
-      throw upstreamError(error);
+      throw error instanceof StreamError ? error : upstreamError(error); // the daily budget's refusal passes as it is
     }
     if (!message.started) {
       // Never end a turn silently: say what happened when the model wrote no text.
@@ -179,6 +224,7 @@ export class OpenAIResponder implements Responder {
     calls: ModelCall[],
     toPage: ChartCommand[],
     sent: ChartCommand[],
+    meter: UsageMeter,
   ): AsyncGenerator<ThreadStreamEvent> {
     const controller = new AbortController();
     const onAbort = () => controller.abort(ctx.signal.reason);
@@ -219,6 +265,7 @@ export class OpenAIResponder implements Responder {
           case 'response.output_text.delta':
           case 'response.refusal.delta': {
             let delta = event.delta;
+            meter.outputChars += delta.length;
             if (newItem) {
               newItem = false;
               // Text of a later message (e.g. after tool calls) starts on a new paragraph.
@@ -237,6 +284,7 @@ export class OpenAIResponder implements Responder {
             } else if (item.type === 'function_call' && item.name === GET_CHART_CONTEXT) {
               setup.clientCall ??= { callId: item.call_id, name: item.name };
             } else if (item.type === 'function_call') {
+              meter.outputChars += item.arguments.length;
               const call: ModelCall = { call_id: item.call_id, name: item.name, arguments: item.arguments };
               calls.push(call);
               const outcome = setup.tools.some((t) => t.name === item.name)
@@ -259,9 +307,12 @@ export class OpenAIResponder implements Responder {
             break;
           }
           case 'response.completed':
-          case 'response.incomplete':
+          case 'response.incomplete': {
             completed = true;
+            const usage = event.response.usage;
+            if (usage && Number.isFinite(usage.input_tokens + usage.output_tokens)) meter.reported = usage.input_tokens + usage.output_tokens;
             break;
+          }
           case 'response.failed':
             throw failure('failed');
           case 'error':

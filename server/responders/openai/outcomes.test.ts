@@ -99,7 +99,8 @@ describe('honest outcomes: the model hears what the page did', () => {
     const second = await post(server.url, addMessage(createdThreadId(first), 'and now?', { chart_context: CONTEXT, chart_client: CLIENT, chart_outcomes: outcomes }));
     assert.equal(second.status, 200);
     const input = inputOf(1);
-    const at = input.findIndex((i) => i.role === 'developer' && i.content!.includes('chart_command_outcomes'));
+    // Page-written data: user content, never a developer message.
+    const at = input.findIndex((i) => i.role === 'user' && i.content!.includes('chart_command_outcomes'));
     assert.ok(at >= 0, 'the outcomes are model input');
     assert.ok(input[at]!.content!.includes('the user dismissed the proposal'));
     assert.ok(at < input.findIndex((i) => i.role === 'user' && i.content === 'and now?'));

@@ -7,7 +7,11 @@
 export const CHARS_PER_TOKEN = 4;
 
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
+  return charsToTokens(text.length);
+}
+
+export function charsToTokens(chars: number): number {
+  return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
 /** The estimate for any JSON-serialisable value (what goes on the wire). */
