@@ -4,11 +4,12 @@
  * (server/test-support/fake-openai.ts). Each turn the model calls one analysis tool and then
  * answers in ~2,400 characters (a detailed analysis), so every turn makes two upstream requests. Reported: the bytes the
  * stand-in received for the turn's first request (context + history) and its tool-round request,
- * with the estimated tokens (characters / 4). Bounded means turn 20 costs what turn 1 does.
+ * with the estimated tokens (characters / 4). Bounded: once the history fills the input budget
+ * (DEFAULT_INPUT_TOKEN_BUDGET) every later turn costs the same, however long the thread grows.
  */
 import { createApp } from '../server/app.js';
-import { OpenAIResponder } from '../server/responders/openai/openai-responder.js';
-import { estimateTokens } from '../server/responders/openai/token-estimate.js';
+import { DEFAULT_INPUT_TOKEN_BUDGET, OpenAIResponder } from '../server/responders/openai/openai-responder.js';
+import { charsToTokens } from '../server/responders/openai/token-estimate.js';
 import { addMessage, createdThreadId, createThread, post } from '../server/test-support/chatkit-client.js';
 import { startFakeOpenAI, turn } from '../server/test-support/fake-openai.js';
 import { listen } from '../server/test-support/listen.js';
@@ -43,14 +44,16 @@ export default async function modelInputBench(): Promise<Record<string, string |
     await server.close();
     await upstream.close();
   }
-  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB (~${estimateTokens('x'.repeat(bytes)).toLocaleString('en-US')} tokens)`;
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB (~${charsToTokens(bytes).toLocaleString('en-US')} tokens)`;
   const result: Record<string, string | number> = {};
   for (const t of [1, 5, 10, 15, 20]) {
     result[`turn ${t}: first request`] = kb(first[t - 1]!);
     result[`turn ${t}: tool-round request`] = kb(round[t - 1]!);
   }
   result['largest request of the 20 turns'] = kb(Math.max(...first, ...round));
-  result['turn 20 / turn 1 (first request)'] = `${(first[TURNS - 1]! / first[0]!).toFixed(2)}×`;
+  result['input budget (estimated tokens)'] = DEFAULT_INPUT_TOKEN_BUDGET.toLocaleString('en-US');
+  result['turn 20 / turn 15 (first request)'] = `${(first[TURNS - 1]! / first[14]!).toFixed(2)}×`;
+  result['first request per turn, KB'] = first.map((b) => (b / 1024).toFixed(0)).join(' ');
   result['all 40 requests'] = `${((first.reduce((a, b) => a + b, 0) + round.reduce((a, b) => a + b, 0)) / 1024 / 1024).toFixed(2)} MB`;
   return result;
 }

@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { readConfig } from './config.js';
 import { AnalystResponder, OpenAIResponder } from './responders/index.js';
 import { createThread, post } from './test-support/chatkit-client.js';
+import { maxChartContext } from './test-support/max-chart-context.js';
 import { startFakeOpenAI, turn } from './test-support/fake-openai.js';
 import { assistantMessages } from './test-support/responder-assertions.js';
 
@@ -88,6 +89,28 @@ describe('readConfig', () => {
     }
   });
 
+  it('fits model requests to OPENAI_INPUT_TOKEN_BUDGET and enforces OPENAI_DAILY_TOKENS_PER_USER', async () => {
+    const upstream = await startFakeOpenAI();
+    const client = { 'X-Chart-Chat-Client': 'config-test-client-0123456789abcdef' };
+    try {
+      const env = { OPENAI_API_KEY: 'sk-env-test', OPENAI_BASE_URL: upstream.baseURL, OPENAI_MAX_RETRIES: '0', LOG_LEVEL: 'silent' };
+      const tight = readConfig({ ...env, OPENAI_INPUT_TOKEN_BUDGET: '5000' }, { sink: () => {} });
+      assert.equal(tight.summary['input_token_budget'], 5000);
+      upstream.enqueue(turn.text('ok'));
+      await post(createApp(tight.app), createThread('hi', { chart_context: maxChartContext() }), client);
+      assert.ok(upstream.requests[0]!.bytes / 4 <= 5000 * 1.02, `${upstream.requests[0]!.bytes} bytes`);
+
+      const broke = readConfig({ ...env, OPENAI_DAILY_TOKENS_PER_USER: '100' }, { sink: () => {} });
+      const refused = await post(createApp(broke.app), createThread('hi'), client);
+      const error = refused.events!.find((e) => e.type === 'error');
+      assert.ok(error?.type === 'error' && error.code === 'daily_token_budget', refused.raw.slice(-300));
+      assert.equal(upstream.requests.length, 1, 'the refused turn sent nothing upstream');
+      assert.equal(readConfig({ ...env, OPENAI_DAILY_TOKENS_PER_USER: '0' }, { sink: () => {} }).summary['daily_tokens_per_user'], 'off');
+    } finally {
+      await upstream.close();
+    }
+  });
+
   it('bad values fail fast with a message naming the variable', () => {
     for (const [env, message] of [
       [{ PORT: '70000' }, /PORT must be an integer in 0\.\.65535/],
@@ -100,6 +123,8 @@ describe('readConfig', () => {
       [{ TRUST_PROXY: 'yes please' }, /TRUST_PROXY/],
       [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL/],
       [{ OPENAI_API_KEY: 'k', OPENAI_MAX_RETRIES: 'lots' }, /OPENAI_MAX_RETRIES/],
+      [{ OPENAI_API_KEY: 'k', OPENAI_INPUT_TOKEN_BUDGET: '1000' }, /OPENAI_INPUT_TOKEN_BUDGET must be at least 4000/],
+      [{ OPENAI_API_KEY: 'k', OPENAI_DAILY_TOKENS_PER_USER: 'unlimited' }, /OPENAI_DAILY_TOKENS_PER_USER/],
       [{ ANALYST_CHUNK_DELAY_MS: '-1' }, /ANALYST_CHUNK_DELAY_MS/],
     ] as const) {
       assert.throws(() => readConfig(env, { sink: () => {} }), message, JSON.stringify(env));

@@ -10,7 +10,7 @@ import type { AppOptions } from './app.js';
 import type { Responder } from './chatkit/responder.js';
 import { createLogger, LOG_LEVELS, type LogSink, type Logger } from './log/logger.js';
 import { AnalystResponder } from './responders/analyst/analyst.js';
-import { DEFAULT_MODEL, OpenAIResponder } from './responders/openai/openai-responder.js';
+import { DEFAULT_DAILY_TOKENS_PER_USER, DEFAULT_INPUT_TOKEN_BUDGET, DEFAULT_MODEL, OpenAIResponder } from './responders/openai/openai-responder.js';
 import type { TrustProxy } from './security/client-ip.js';
 import { parseCorsOrigins } from './security/cors.js';
 import { parseAllowedHosts } from './security/host-check.js';
@@ -64,6 +64,12 @@ const EnvSchema = v.object({
   OPENAI_MODEL: v.optional(text, DEFAULT_MODEL),
   OPENAI_MAX_RETRIES: v.optional(wholeNumber('OPENAI_MAX_RETRIES')),
   OPENAI_TIMEOUT_MS: v.optional(wholeNumber('OPENAI_TIMEOUT_MS')),
+  // Below ~4,000 the instructions and tool schemas alone (~3,200 estimated tokens) leave no room.
+  OPENAI_INPUT_TOKEN_BUDGET: v.optional(
+    v.pipe(wholeNumber('OPENAI_INPUT_TOKEN_BUDGET'), v.minValue(4_000, 'OPENAI_INPUT_TOKEN_BUDGET must be at least 4000')),
+    String(DEFAULT_INPUT_TOKEN_BUDGET),
+  ),
+  OPENAI_DAILY_TOKENS_PER_USER: v.optional(wholeNumber('OPENAI_DAILY_TOKENS_PER_USER'), String(DEFAULT_DAILY_TOKENS_PER_USER)),
   ANALYST_CHUNK_DELAY_MS: v.optional(wholeNumber('ANALYST_CHUNK_DELAY_MS')),
   CHART_CHAT_SECRET: v.optional(v.string()),
   SESSION_TTL_SECONDS: v.optional(positive('SESSION_TTL_SECONDS'), '900'),
@@ -113,6 +119,10 @@ export function readConfig(env: Env, { sink, defaultDataDir = '.data' }: ReadCon
     store,
     summary: {
       responder: e.OPENAI_API_KEY ? `openai (${e.OPENAI_MODEL})` : 'analyst (offline)',
+      ...(e.OPENAI_API_KEY && {
+        input_token_budget: e.OPENAI_INPUT_TOKEN_BUDGET,
+        daily_tokens_per_user: e.OPENAI_DAILY_TOKENS_PER_USER || 'off',
+      }),
       log_level: logger.level,
       session_secret: secret.configured ? 'configured' : 'random (per process)',
       session_ttl_s: e.SESSION_TTL_SECONDS,
@@ -148,6 +158,8 @@ function responderFrom(e: ParsedEnv): Responder {
     ...(e.OPENAI_BASE_URL && { baseURL: e.OPENAI_BASE_URL }),
     ...(e.OPENAI_MAX_RETRIES !== undefined && { maxRetries: e.OPENAI_MAX_RETRIES }),
     ...(e.OPENAI_TIMEOUT_MS !== undefined && { timeoutMs: e.OPENAI_TIMEOUT_MS }),
+    inputTokenBudget: e.OPENAI_INPUT_TOKEN_BUDGET,
+    dailyTokensPerUser: e.OPENAI_DAILY_TOKENS_PER_USER,
   });
 }
 

@@ -17,7 +17,7 @@ import { TextCommandExtractor } from '../text-commands.js';
 import { historyToGroups } from './input.js';
 import { inputFitter } from './fit-input.js';
 import { DailyTokenBudget } from './daily-budget.js';
-import { charsToTokens, estimateJsonTokens, estimateTokens } from './token-estimate.js';
+import { charsToTokens, estimateEachOnce, estimateTokens } from './token-estimate.js';
 import { MemoryUsageCounters } from '../../store/usage.js';
 import { checkAnchors } from '../anchors.js';
 import { DEFAULT_INSTRUCTIONS } from './prompt.js';
@@ -142,7 +142,7 @@ export class OpenAIResponder implements Responder {
     const canRead = ctx.chartClient?.allow?.includes('read') ?? true;
     const setup: RoundSetup = { chart, tools: chart || !canRead ? tools : [...tools, GET_CHART_CONTEXT_TOOL], clientCall: null };
     // Every model call of this turn is fitted to the input budget; this turn's rounds always go.
-    const fixedTokens = estimateTokens(this.#instructions) + estimateJsonTokens(setup.tools);
+    const fixedTokens = estimateTokens(this.#instructions) + estimateEachOnce(setup.tools);
     const fitter = inputFitter(historyToGroups(history), ctx.chartContext, this.#inputBudget, fixedTokens);
     const turnItems: ResponseInputItem[] = [];
     const budget = this.#dailyTokens > 0 ? new DailyTokenBudget(ctx.usage ?? this.#localUsage, ctx.user, this.#dailyTokens) : null;

@@ -18,3 +18,16 @@ export function charsToTokens(chars: number): number {
 export function estimateJsonTokens(value: unknown): number {
   return estimateTokens(JSON.stringify(value) ?? '');
 }
+
+const perObject = new WeakMap<object, number>();
+
+/** The estimate for a list of long-lived objects (tool schemas), each measured once. */
+export function estimateEachOnce(values: readonly object[]): number {
+  let total = 0;
+  for (const value of values) {
+    let tokens = perObject.get(value);
+    if (tokens === undefined) perObject.set(value, (tokens = estimateJsonTokens(value)));
+    total += tokens;
+  }
+  return total;
+}
