@@ -65,7 +65,7 @@ async function direct(baseURL: string, i: number): Promise<number> {
 
 /** First-text ms of one checked conversation through a server. */
 async function through(server: ServerProcess, i: number): Promise<number> {
-  const result = await streamConversation(server.url, conversationMessage(i), expectedAnswer(i), { 'x-chart-chat-client': `bench-client-${String(i).padStart(5, '0')}` }, metadata);
+  const result = await streamConversation(server.url, conversationMessage(i), expectedAnswer(i), { 'x-chart-chat-client': `bench-client-${String(i).padStart(5, '0')}-0123456789abcdef01234` }, metadata);
   if (result.problems.length > 0) throw new Error(`${server === floorRef ? "floor" : "chart-chat"} ${server.url}: conversation ${i}: ${result.problems[0]}`);
   return result.firstDeltaMs;
 }

@@ -58,12 +58,12 @@ export async function* runPipeline(options: PipelineOptions): AsyncGenerator<Thr
   const saveEveryMs = options.saveEveryMs ?? DEFAULT_SAVE_EVERY_MS;
   let lastPartialSave = Date.now();
 
-  const threadUpdate = async (): Promise<ThreadStreamEvent | undefined> => {
+  // Both return undefined when there is nothing to save: an `await` per event is a promise job per event.
+  const threadUpdate = (): Promise<ThreadStreamEvent> | undefined => {
     const now = snapshotOf(thread);
     if (now === snapshot) return undefined;
     snapshot = now;
-    await store.saveThread(thread);
-    return { type: 'thread.updated', thread: toWireThread(thread) };
+    return store.saveThread(thread).then(() => ({ type: 'thread.updated', thread: toWireThread(thread) }));
   };
 
   try {
@@ -77,14 +77,15 @@ export async function* runPipeline(options: PipelineOptions): AsyncGenerator<Thr
         }
         const event = step.value;
         const swallowed = isSwallowed(event, pending);
-        await persist(store, thread.id, pending, event);
+        const saving = persist(store, thread.id, pending, event);
+        if (saving) await saving;
         if (saveEveryMs > 0 && event.type === 'thread.item.updated' && Date.now() - lastPartialSave >= saveEveryMs) {
           lastPartialSave = Date.now();
           await savePartial(store, thread.id, pending.get(event.item_id));
         }
         if (!swallowed) yield event;
-        const updated = await threadUpdate();
-        if (updated) yield updated;
+        const updating = threadUpdate();
+        if (updating) yield await updating;
       }
     } catch (error) {
       if (signal.aborted) return; // the finally block below handles cancellation
@@ -93,7 +94,7 @@ export async function* runPipeline(options: PipelineOptions): AsyncGenerator<Thr
     }
     if (failure) yield failure;
     if (settled) {
-      const updated = await threadUpdate().catch((error: unknown) => void options.log?.('saving the thread failed', error));
+      const updated = await threadUpdate()?.catch((error: unknown) => void options.log?.('saving the thread failed', error));
       if (updated) yield updated;
     }
   } finally {
@@ -108,31 +109,28 @@ export async function* runPipeline(options: PipelineOptions): AsyncGenerator<Thr
   }
 }
 
-/** What `done`/`replaced`/`removed` mean for the store, and pending-item bookkeeping. */
-async function persist(store: Store, threadId: string, pending: Map<string, ThreadItem>, event: ThreadStreamEvent): Promise<void> {
+/**
+ * What `done`/`replaced`/`removed` mean for the store, and pending-item bookkeeping. Returns the
+ * store write to wait for, or undefined when the event writes nothing (every text delta).
+ */
+function persist(store: Store, threadId: string, pending: Map<string, ThreadItem>, event: ThreadStreamEvent): Promise<void> | undefined {
   switch (event.type) {
     case 'thread.item.added':
       pending.set(event.item.id, structuredClone(event.item));
-      break;
+      return undefined;
     case 'thread.item.updated': {
       const item = pending.get(event.item_id);
       if (item) pending.set(item.id, applyUpdate(item, event.update));
-      break;
+      return undefined;
     }
     case 'thread.item.done':
-      await store.addItem(threadId, event.item);
-      pending.delete(event.item.id);
-      break;
+      return store.addItem(threadId, event.item).then(() => void pending.delete(event.item.id));
     case 'thread.item.replaced':
-      await store.saveItem(threadId, event.item);
-      pending.delete(event.item.id);
-      break;
+      return store.saveItem(threadId, event.item).then(() => void pending.delete(event.item.id));
     case 'thread.item.removed':
-      await store.deleteItem(threadId, event.item_id);
-      pending.delete(event.item_id);
-      break;
+      return store.deleteItem(threadId, event.item_id).then(() => void pending.delete(event.item_id));
     default:
-      break;
+      return undefined;
   }
 }
 

@@ -212,7 +212,7 @@ export class ChatKitServer {
         if (item.status !== 'pending') throw new RequestError(409, 'not_pending', 'the structured input was already answered');
         const answered = applyStructuredInput(item, input);
         return this.#claimStream(thread, ctx, (signal) =>
-          this.#pipeline(thread, ctx, signal, (rctx) => prepend({ type: 'thread.item.replaced', item: answered }, this.#o.responder.respond(thread, null, rctx))),
+          this.#pipeline(thread, ctx, signal, (rctx) => prepend([{ type: 'thread.item.replaced', item: answered }], () => this.#o.responder.respond(thread, null, rctx))),
         );
       }
       case 'threads.retry_after_item': {
@@ -278,10 +278,10 @@ export class ChatKitServer {
     }
   }
 
-  async *#userTurn(thread: ThreadMetadata, item: UserMessageItem, ctx: RequestContext, signal: AbortSignal, created: boolean): AsyncGenerator<ThreadStreamEvent> {
-    if (created) yield { type: 'thread.created', thread: toWireThread(thread) };
-    yield { type: 'thread.item.done', item };
-    yield* this.#pipeline(thread, ctx, signal, (rctx) => this.#o.responder.respond(thread, item, rctx));
+  #userTurn(thread: ThreadMetadata, item: UserMessageItem, ctx: RequestContext, signal: AbortSignal, created: boolean): AsyncIterable<ThreadStreamEvent> {
+    const first: ThreadStreamEvent[] = created ? [{ type: 'thread.created', thread: toWireThread(thread) }] : [];
+    first.push({ type: 'thread.item.done', item });
+    return prepend(first, () => this.#pipeline(thread, ctx, signal, (rctx) => this.#o.responder.respond(thread, item, rctx)));
   }
 
   async *#toolOutput(thread: ThreadMetadata, call: ClientToolCallItem, result: unknown, ctx: RequestContext, signal: AbortSignal) {

@@ -1,8 +1,8 @@
 /**
  * Server-sent events exactly as chatkit-python frames them: `data: <compact json>\n\n` per
  * event, nothing else (no event/id/retry fields, no heartbeats, no terminal sentinel).
- * Pull-based, so a slow client applies backpressure to the responder; when the client goes
- * away the runtime cancels the body and the event source is stopped.
+ * A slow client applies backpressure to the responder (see {@link sseResponse}); when the
+ * client goes away the runtime cancels the body and the event source is stopped.
  */
 import type { ExchangeObserver, StreamOutcome } from './observer.js';
 import { eventJson } from './serialize.js';
@@ -18,12 +18,29 @@ export function sseFrame(event: ThreadStreamEvent): string {
   return `data: ${eventJson(event)}\n\n`;
 }
 
-/** The event stream as an SSE response; `observer` sees each event as it goes and how the stream ended. */
+/** How many framed events may wait for a slow client before the source is paused. */
+const MAX_QUEUED_EVENTS = 64;
+
+/**
+ * The event stream as an SSE response; `observer` sees each event as it is framed and how the
+ * stream ended. The source starts at once — the model request goes out while the response
+ * headers are still being written — and runs ahead of the client by at most
+ * {@link MAX_QUEUED_EVENTS} events, so a slow client still slows the responder down. Events that
+ * arrive together (one model chunk becomes several events) leave as one body chunk, so the layers
+ * below (key guard, the runtime's writer) handle a burst once instead of once per event.
+ */
 export function sseResponse(events: AsyncIterable<ThreadStreamEvent>, observer?: ExchangeObserver): Response {
   const iterator = events[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
+  const queue: string[] = [];
+  /** How the source ended, once it has. */
+  let finished: 'done' | 'failed' | undefined;
+  let failure: unknown;
+  let pumping = false;
   let cancelled = false;
   let ended = false;
+  /** Wakes a pull that waits for frames. */
+  let wake: (() => void) | undefined;
   const end = (outcome: StreamOutcome) => {
     if (ended) return;
     ended = true;
@@ -33,31 +50,61 @@ export function sseResponse(events: AsyncIterable<ThreadStreamEvent>, observer?:
       // Observers must not break the response.
     }
   };
+  const frameOf = (event: ThreadStreamEvent): string => {
+    if (observer?.event) {
+      try {
+        observer.event(event);
+      } catch {
+        // Observers must not break the response.
+      }
+    }
+    return sseFrame(event);
+  };
+  const pump = async () => {
+    pumping = true;
+    try {
+      while (!cancelled && queue.length < MAX_QUEUED_EVENTS) {
+        const step = await iterator.next();
+        if (cancelled) break;
+        if (step.done) {
+          finished = 'done';
+          break;
+        }
+        queue.push(frameOf(step.value));
+        wake?.();
+      }
+    } catch (error) {
+      finished = 'failed';
+      failure = error;
+    }
+    pumping = false;
+    wake?.();
+  };
+  void pump();
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        try {
-          const step = await iterator.next();
-          if (cancelled) return;
-          if (step.done) {
-            end('done');
-            controller.close();
-            return;
-          }
-          if (observer?.event) {
-            try {
-              observer.event(step.value);
-            } catch {
-              // Observers must not break the response.
-            }
-          }
-          controller.enqueue(encoder.encode(sseFrame(step.value)));
-        } catch (error) {
-          if (!cancelled) {
-            end('error');
-            controller.error(error);
-          }
+        if (queue.length === 0 && !finished) {
+          if (!pumping) void pump();
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+          // Let the rest of this burst arrive: it goes out in the same chunk.
+          if (!finished) await afterThisTurn();
         }
+        if (cancelled) return;
+        if (queue.length > 0) {
+          controller.enqueue(encoder.encode(queue.length === 1 ? queue[0]! : queue.join('')));
+          queue.length = 0;
+          if (!finished && !pumping) void pump();
+          return;
+        }
+        if (finished === 'failed') {
+          end('error');
+          controller.error(failure);
+          return;
+        }
+        end('done');
+        controller.close();
       },
       async cancel() {
         cancelled = true;
@@ -69,3 +116,7 @@ export function sseResponse(events: AsyncIterable<ThreadStreamEvent>, observer?:
   );
   return new Response(body, { status: 200, headers: SSE_HEADERS });
 }
+
+/** Resolves once the promise jobs queued now have run (setImmediate where the runtime has it). */
+const afterThisTurn = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));

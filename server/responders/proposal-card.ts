@@ -48,25 +48,31 @@ export function proposalCard(commands: ChartCommand[]): Record<string, unknown> 
 export function withProposalCards(responder: Responder): Responder {
   return {
     ...(responder.secrets ? { secrets: responder.secrets } : {}),
-    async *respond(thread: ThreadMetadata, input: UserMessageItem | null, ctx: ResponderContext): AsyncIterable<ThreadStreamEvent> {
+    respond(thread: ThreadMetadata, input: UserMessageItem | null, ctx: ResponderContext): AsyncIterable<ThreadStreamEvent> {
       const client = ctx.chartClient;
-      if (client?.apply !== 'confirm' || client.ui !== 'chatkit') return yield* responder.respond(thread, input, ctx);
-      const commands: ChartCommand[] = input ? [] : proposedByClientTool(await ctx.history());
-      let endsOnToolCall = false;
-      for await (const event of responder.respond(thread, input, ctx)) {
-        if (event.type === 'client_effect' && event.name === CHART_COMMAND_EFFECT) {
-          const parsed = parseChartCommand(event.data);
-          if (parsed.success) commands.push(parsed.output);
-        }
-        endsOnToolCall = event.type === 'thread.item.done' && event.item.type === 'client_tool_call' && event.item.status === 'pending';
-        yield event;
-      }
-      // A turn that ends on a client tool call continues; its card comes with the continuation.
-      if (endsOnToolCall || commands.length === 0 || ctx.signal.aborted) return;
-      yield {
-        type: 'thread.item.done',
-        item: { type: 'widget', id: ctx.newItemId('widget'), thread_id: thread.id, created_at: ctx.now(), widget: proposalCard(commands) },
-      };
+      // Other pages get the responder's own stream: no extra layer on every event.
+      if (client?.apply !== 'confirm' || client.ui !== 'chatkit') return responder.respond(thread, input, ctx);
+      return withCard(responder, thread, input, ctx);
     },
+  };
+}
+
+/** The responder's events, then the card for the commands they sent. */
+async function* withCard(responder: Responder, thread: ThreadMetadata, input: UserMessageItem | null, ctx: ResponderContext): AsyncGenerator<ThreadStreamEvent> {
+  const commands: ChartCommand[] = input ? [] : proposedByClientTool(await ctx.history());
+  let endsOnToolCall = false;
+  for await (const event of responder.respond(thread, input, ctx)) {
+    if (event.type === 'client_effect' && event.name === CHART_COMMAND_EFFECT) {
+      const parsed = parseChartCommand(event.data);
+      if (parsed.success) commands.push(parsed.output);
+    }
+    endsOnToolCall = event.type === 'thread.item.done' && event.item.type === 'client_tool_call' && event.item.status === 'pending';
+    yield event;
+  }
+  // A turn that ends on a client tool call continues; its card comes with the continuation.
+  if (endsOnToolCall || commands.length === 0 || ctx.signal.aborted) return;
+  yield {
+    type: 'thread.item.done',
+    item: { type: 'widget', id: ctx.newItemId('widget'), thread_id: thread.id, created_at: ctx.now(), widget: proposalCard(commands) },
   };
 }

@@ -6,7 +6,7 @@
  * the outputs — at most `maxToolRounds` times per turn.
  */
 import OpenAI from 'openai';
-import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { ResponseInputItem } from 'openai/resources/responses/responses';
 import type { FunctionTool } from 'openai/resources/responses/responses';
 import { APPLY_COMMANDS_TOOL, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
 import { parseChartContext } from '../../chatkit/chart-context.js';
@@ -26,6 +26,7 @@ import { allowedTools } from './allowed-tools.js';
 import { withProvenance } from '../provenance.js';
 import { failure, upstreamError } from './upstream-errors.js';
 import { StreamError } from '../../chatkit/errors.js';
+import { responseEvents } from './stream-events.js';
 
 export const DEFAULT_MODEL = 'gpt-4.1-mini';
 /**
@@ -254,14 +255,17 @@ export class OpenAIResponder implements Responder {
     };
 
     try {
-      const stream = await this.#client.responses.create(
-        { model: this.#model, instructions: this.#instructions, input, tools: setup.tools, stream: true, store: false, parallel_tool_calls: true },
-        { signal: controller.signal, maxRetries: this.#maxRetries, timeout: this.#timeout },
-      );
+      // The SDK makes the request (retries, timeout, status errors); the body is read in ./stream-events.ts.
+      const response = await this.#client.responses
+        .create(
+          { model: this.#model, instructions: this.#instructions, input, tools: setup.tools, stream: true, store: false, parallel_tool_calls: true },
+          { signal: controller.signal, maxRetries: this.#maxRetries, timeout: this.#timeout },
+        )
+        .asResponse();
       arm();
-      for await (const event of withCutDetection(stream as AsyncIterable<ResponseStreamEvent>)) {
+      for await (const events of responseEvents(response)) {
         arm();
-        switch (event.type) {
+        for (const event of events) switch (event.type) {
           case 'response.output_text.delta':
           case 'response.refusal.delta': {
             let delta = event.delta;
@@ -348,16 +352,6 @@ function hidden(threadId: string, content: Record<string, unknown>, ctx: Respond
 /** Records what was sent as effects this turn; the page's outcomes for them come with its next request. */
 function* remember(threadId: string, sent: readonly ChartCommand[], ctx: ResponderContext): Generator<ThreadStreamEvent> {
   if (sent.length > 0) yield hidden(threadId, { chart_commands_sent: sent, note: 'sent to the page; its outcomes arrive with the next request' }, ctx);
-}
-
-/** Once streaming, a dropped connection surfaces as a connection error; report it as a cut stream. */
-async function* withCutDetection(stream: AsyncIterable<ResponseStreamEvent>): AsyncGenerator<ResponseStreamEvent> {
-  try {
-    yield* stream;
-  } catch (error) {
-    if (error instanceof OpenAI.APIConnectionError || error instanceof TypeError) throw failure('cut');
-    throw error;
-  }
 }
 
 /** The chart context the page returned to the newest completed get_chart_context call, if valid. */
