@@ -132,7 +132,7 @@ export function createApp(options: AppOptions): Hono {
   const resolveUser = options.resolveUser ?? security.resolveUser;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   app.route('/', chatkitRouter(server, { paths: [paths.chatkit, paths.proxy], resolveUser, maxBodyBytes }));
-  app.route('/', postRouter([paths.chartAction], chartActionRoute({ responder: options.responder, resolveUser, maxBodyBytes, log })));
+  app.route('/', postRouter([paths.chartAction], chartActionRoute({ responder: options.responder, resolveUser, maxBodyBytes, log, ...(server.store.usage && { usage: server.store.usage }) })));
   app.notFound(() => errorResponse(new RequestError(404, 'not_found', 'no such route')));
   app.onError((error) => {
     if (error instanceof RequestError) return errorResponse(error);

@@ -10,6 +10,7 @@ import { readJsonBody } from '../chatkit/http-body.js';
 import { localeOf, validChartContext, type ResolveUser } from '../chatkit/http-route.js';
 import { describeRequestIssues } from '../chatkit/requests.js';
 import type { Responder } from '../chatkit/responder.js';
+import type { UsageCounters } from '../store/usage.js';
 import { errorResponse, RequestError } from '../wire/request-error.js';
 import { runChartAction } from './run-chart-action.js';
 
@@ -26,6 +27,8 @@ export interface ChartActionRouteOptions {
   readonly resolveUser: ResolveUser;
   readonly maxBodyBytes: number;
   readonly log: (message: string, error: unknown) => void;
+  /** The store's usage counters (the daily token budget), when it has them. */
+  readonly usage?: UsageCounters;
 }
 
 export function chartActionRoute(options: ChartActionRouteOptions): Handler {
@@ -46,11 +49,14 @@ export function chartActionRoute(options: ChartActionRouteOptions): Handler {
         user,
         signal: c.req.raw.signal,
         ...(locale ? { locale } : {}),
+        ...(options.usage ? { usage: options.usage } : {}),
       });
       return c.json(result, 200, { 'cache-control': 'no-store' });
     } catch (error) {
       if (error instanceof RequestError) return errorResponse(error);
       if (error instanceof CustomStreamError) return errorResponse(new RequestError(502, 'assistant_failed', error.message.slice(0, 400)));
+      // A responder's own refusal with a message for the user (the daily token budget): a quota, not a failure.
+      if (error instanceof StreamError && error.detail) return errorResponse(new RequestError(429, error.code, error.detail.slice(0, 400)));
       if (!(error instanceof StreamError)) options.log('chart action failed', error);
       return errorResponse(new RequestError(502, 'assistant_failed', 'The assistant could not answer. Try again.'));
     }

@@ -10,6 +10,7 @@ import { monotonicNow, newItemId, newThreadId } from '../chatkit/ids.js';
 import { applyUpdate } from '../chatkit/pipeline.js';
 import type { Responder, ResponderContext } from '../chatkit/responder.js';
 import { CHART_COMMAND_EFFECT } from '../responders/kit/index.js';
+import type { UsageCounters } from '../store/usage.js';
 import type { AssistantMessageItem, ThreadMetadata, UserMessageItem } from '../wire/types.js';
 
 export interface ChartActionInput {
@@ -20,6 +21,8 @@ export interface ChartActionInput {
   readonly locale?: string;
   /** Aborted when the client goes away: the responder stops. */
   readonly signal: AbortSignal;
+  /** The store's usage counters, so a chart action spends from the same daily budget as the chat. */
+  readonly usage?: UsageCounters;
 }
 
 export interface ChartActionResult {
@@ -46,6 +49,7 @@ export async function runChartAction(responder: Responder, input: ChartActionInp
     user: input.user,
     chartContext: input.chartContext,
     ...(input.locale ? { locale: input.locale } : {}),
+    ...(input.usage ? { usage: input.usage } : {}),
     signal: input.signal,
     history: async () => [structuredClone(message)],
     newItemId,

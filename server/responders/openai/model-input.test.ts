@@ -280,6 +280,29 @@ describe('clean model input: daily token budget per user', () => {
     assert.equal(items.some((i) => i.incomplete || i.status === 'pending'), false);
   });
 
+  it('the chart-action endpoint spends from the same budget and answers 429 daily_token_budget when it is spent', async () => {
+    const { url, store } = await start({ dailyTokensPerUser: 20_000 });
+    const action = () =>
+      fetch(`${url}/api/chatkit/chart-action`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...TEST_CLIENT },
+        body: JSON.stringify({ query: 'Find levels', chart_context: CONTEXT }),
+      });
+    upstream.enqueue(withUsage(turn.text('levels'), usage(10_000, 100)));
+    assert.equal((await action()).status, 200);
+    assert.equal(await used(store), 10_100, 'counted on the store, like the chat');
+    upstream.enqueue(withUsage(turn.text('spent'), usage(9_800, 100)));
+    assert.equal(errorOf(await post(url, createThread('chat', { chart_context: CONTEXT }))), undefined);
+    assert.equal(await used(store), 20_000);
+    const before = upstream.requests.length;
+    const refused = await action();
+    assert.equal(refused.status, 429);
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'daily_token_budget');
+    assert.match(body.error.message, /today's AI budget/);
+    assert.equal(upstream.requests.length, before);
+  });
+
   it('is shared by every instance on one database (PGlite)', async () => {
     const db = await sharedPglite();
     const a = await start({ dailyTokensPerUser: 5_000 }, new SqlStore(db));
