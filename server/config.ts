@@ -14,6 +14,7 @@ import { DEFAULT_DAILY_TOKENS_PER_USER, DEFAULT_INPUT_TOKEN_BUDGET, DEFAULT_MODE
 import type { TrustProxy } from './security/client-ip.js';
 import { parseCorsOrigins } from './security/cors.js';
 import { parseAllowedHosts } from './security/host-check.js';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './node/request-limits.js';
 import { resolveServerSecret } from './security/secret.js';
 import type { BucketOptions } from './lib/token-bucket.js';
 import { storeConfigFromEnv, type StoreConfig } from './store/store-config.js';
@@ -25,6 +26,8 @@ export interface ServerConfig {
   readonly port: number;
   /** Listening address (`HOST`). */
   readonly host: string;
+  /** What the Node server refuses before the app: slow requests, connections over the cap (`HEADERS_TIMEOUT_MS`, `BODY_TIMEOUT_MS`, `MAX_CONNECTIONS`). */
+  readonly limits: RequestLimits;
   /** The options for `createApp`: the responder, sessions, CORS, rate limits, logging. */
   readonly app: AppOptions & { readonly logger: Logger };
   /** Which store, with its limits (`DATABASE_URL`, `STORE`, `DATA_DIR`, quotas: server/store/store-config.ts). */
@@ -79,6 +82,9 @@ const EnvSchema = v.object({
   RATE_LIMIT_IP_PER_MIN: v.optional(wholeNumber('RATE_LIMIT_IP_PER_MIN'), '120'),
   RATE_LIMIT_USER_PER_MIN: v.optional(wholeNumber('RATE_LIMIT_USER_PER_MIN'), '60'),
   TRUST_PROXY: v.optional(parsedBy(parseTrustProxy), 'false'),
+  HEADERS_TIMEOUT_MS: v.optional(positive('HEADERS_TIMEOUT_MS'), String(DEFAULT_REQUEST_LIMITS.headersTimeoutMs)),
+  BODY_TIMEOUT_MS: v.optional(positive('BODY_TIMEOUT_MS'), String(DEFAULT_REQUEST_LIMITS.bodyTimeoutMs)),
+  MAX_CONNECTIONS: v.optional(wholeNumber('MAX_CONNECTIONS'), String(DEFAULT_REQUEST_LIMITS.maxConnections)),
   LOG_LEVEL: v.optional(v.pipe(text, v.toLowerCase(), v.picklist(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)), 'info'),
 });
 type ParsedEnv = v.InferOutput<typeof EnvSchema>;
@@ -115,6 +121,7 @@ export function readConfig(env: Env, { sink, defaultDataDir = '.data' }: ReadCon
   return {
     port: e.PORT,
     host: e.HOST,
+    limits: { headersTimeoutMs: e.HEADERS_TIMEOUT_MS, bodyTimeoutMs: e.BODY_TIMEOUT_MS, maxConnections: e.MAX_CONNECTIONS },
     app,
     store,
     summary: {
@@ -132,6 +139,9 @@ export function readConfig(env: Env, { sink, defaultDataDir = '.data' }: ReadCon
       rate_limit_ip_per_min: e.RATE_LIMIT_IP_PER_MIN || 'off',
       rate_limit_user_per_min: e.RATE_LIMIT_USER_PER_MIN || 'off',
       trust_proxy: e.TRUST_PROXY,
+      headers_timeout_ms: e.HEADERS_TIMEOUT_MS,
+      body_timeout_ms: e.BODY_TIMEOUT_MS,
+      max_connections: e.MAX_CONNECTIONS || 'off',
     },
   };
 }

@@ -4,12 +4,11 @@
  * The store: PGlite in `.data/` by default, PostgreSQL with DATABASE_URL, memory with STORE=memory. SIGTERM/SIGINT end open
  * streams with a final event and their partial answers saved, then close the store.
  */
-import { serve } from '@hono/node-server';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import { createCoalescingServer } from './node/coalesce-writes.js';
+import { serveNode } from './node/node-server.js';
 import { readConfig, type ServerConfig } from './config.js';
 import { staticRouter } from './static-router.js';
 import { openStore, type OpenedStore } from './store/open-store.js';
@@ -37,7 +36,7 @@ sweep();
 setInterval(sweep, 3600_000).unref();
 app.route('/', staticRouter(root));
 
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, createServer: createCoalescingServer }, (info: AddressInfo) => {
+const server = serveNode({ fetch: app.fetch, port: config.port, hostname: config.host, limits: config.limits, logger }, (info: AddressInfo) => {
   console.log(`chart-chat listening on http://localhost:${info.port}`);
 });
 

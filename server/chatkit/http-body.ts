@@ -75,9 +75,11 @@ const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 const DRAIN_LIMIT_MS = 5_000;
 
 /**
- * Reads and drops the rest of a body, up to `limit` bytes and a few seconds: a client still
- * sending when it is answered would otherwise see a connection reset instead of the 4xx. Past
- * the limit the stream is cancelled (the answer then says `Connection: close`).
+ * Reads and drops the rest of a body, up to `limit` bytes and a few seconds, before answering:
+ * a client still sending when it is answered could otherwise see a connection reset instead of
+ * the 4xx. Past the limit reading stops without cancelling: cancelling would destroy the
+ * connection before the answer is written. (On Node the server drops what is left after the
+ * answer: server/node/request-limits.ts.)
  */
 async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<void> {
   const deadline = Date.now() + DRAIN_LIMIT_MS;
@@ -92,7 +94,7 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, limit: num
   } catch {
     return; // the client went away: nothing to answer
   }
-  await reader.cancel().catch(() => undefined);
+  reader.releaseLock();
 }
 
 /**

@@ -1,18 +1,11 @@
 /**
- * Node only (used by `server/main.ts` and the test listener): one model chunk becomes several
+ * Node only (./node-server.ts, for `server/main.ts` and the test listener): one model chunk becomes several
  * ChatKit events, each enqueued as its own body chunk, and @hono/node-server writes each one
  * to the socket as it comes — a syscall per event. Corking the response on the first write of
  * a burst and uncorking on the next tick (after the burst's microtasks) sends the burst in one
  * write, at no cost in latency.
  */
-import { createServer, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http';
-
-/** A `createServer` for @hono/node-server's `serve({ createServer })`. */
-export const createCoalescingServer = ((options: ServerOptions, listener: RequestListener): Server =>
-  createServer(options, (req, res) => {
-    coalesceWrites(res);
-    listener(req, res);
-  })) as unknown as typeof createServer;
+import type { ServerResponse } from 'node:http';
 
 export function coalesceWrites(res: ServerResponse): void {
   const write = res.write;

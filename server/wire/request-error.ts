@@ -5,7 +5,7 @@
  * into one. Messages are fixed strings chosen by the server, never built from what the client
  * sent, so nothing it sent (or any secret) is echoed back.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 502 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 415 | 429 | 431 | 500 | 502 | 503;
 
 export class RequestError extends Error {
   constructor(
@@ -20,9 +20,14 @@ export class RequestError extends Error {
   }
 }
 
+/** The error's JSON body text. */
+export function errorBody(error: RequestError): string {
+  return JSON.stringify({ error: { code: error.code, message: error.message } });
+}
+
 /** The error's JSON answer; never cached. */
 export function errorResponse(error: RequestError): Response {
-  return new Response(JSON.stringify({ error: { code: error.code, message: error.message } }), {
+  return new Response(errorBody(error), {
     status: error.status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...error.headers },
   });
