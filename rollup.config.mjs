@@ -164,9 +164,10 @@ if (existsSync(SDK_ENTRY)) {
 }
 
 if (existsSync(SERVER_ENTRY)) {
-  // chart-chat/server: one ESM file for Node 20; hono, openai, valibot... are dependencies.
+  // chart-chat/server: ESM for Node 20; hono, openai, valibot... are dependencies.
+  // chart-chat/server/node (node.js): the Node server of npm start, with its request limits.
   builds.push({
-    input: { index: SERVER_ENTRY },
+    input: { index: SERVER_ENTRY, node: 'server/node/node-server.ts' },
     external: (id) => isBare(id) || nodeBuiltins.has(id),
     plugins: [ts('./tsconfig.server.json')],
     onwarn,

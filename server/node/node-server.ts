@@ -2,13 +2,14 @@
  * The Node HTTP server `npm start` runs (and the test listener, so tests meet the same server):
  * @hono/node-server's listener behind the request limits (./request-limits.ts: slow clients,
  * the connection cap, unread bodies dropped after the answer, a lingering close) and coalesced
- * writes (./coalesce-writes.ts).
+ * writes (./coalesce-writes.ts). Published as `chart-chat/server/node`.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { createServer, type RequestListener, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/logger.js';
 import { coalesceWrites } from './coalesce-writes.js';
+export { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits.js';
 import { applyRequestLimits, dropUnreadBody, isClosing, limitServerOptions, lingerOnClose, watchBody, type RequestLimits } from './request-limits.js';
 
 export interface NodeServerOptions {
