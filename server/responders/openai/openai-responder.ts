@@ -27,8 +27,11 @@ import { withProvenance } from '../provenance.js';
 import { failure, upstreamError } from './upstream-errors.js';
 import { StreamError } from '../../chatkit/errors.js';
 import { responseEvents } from './stream-events.js';
+import { runtimeFetch } from './node-fetch.js';
 
 export const DEFAULT_MODEL = 'gpt-4.1-mini';
+/** The fetch model requests use: ./node-fetch.ts on Node, the runtime's own elsewhere. */
+const transport = runtimeFetch();
 /**
  * Estimated tokens (characters / 4) one model request may carry: instructions, tool schemas
  * (~3,200 together), the current turn, the chart context (up to half of what is left) and as
@@ -124,6 +127,8 @@ export class OpenAIResponder implements Responder {
       timeout: this.#timeout,
       // The SDK would log raw upstream chunks; we report failures ourselves, without bodies.
       logLevel: 'off',
+      // On Node, requests go out over node:http (./node-fetch.ts); the SDK's retries and timeouts stay.
+      fetch: async (url, init) => ((await transport) ?? globalThis.fetch)(url, init),
     });
   }
 

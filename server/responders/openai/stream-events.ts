@@ -9,10 +9,41 @@
  */
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { IncomingMessage } from 'node:http';
+import { NODE_BODY } from './node-fetch.js';
 import { failure } from './upstream-errors.js';
 
 /** Each body chunk's complete events, in order (chunks that complete none yield nothing). */
-export async function* responseEvents(response: Response): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
+export function responseEvents(response: Response): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
+  const message = (response as { [NODE_BODY]?: IncomingMessage })[NODE_BODY];
+  return message ? nodeResponseEvents(message, response.headers) : webResponseEvents(response);
+}
+
+/** From ./node-fetch.ts: the body as Node delivers it, no web stream in between. */
+async function* nodeResponseEvents(message: IncomingMessage, headers: Headers): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
+  const parser = new EventParser(headers);
+  message.setEncoding('utf8');
+  try {
+    try {
+      for await (const chunk of message) {
+        const events = parser.push(chunk as string);
+        if (events.length > 0) yield events;
+        if (parser.failure !== undefined) throw parser.failure;
+        if (parser.finished) return;
+      }
+    } catch (error) {
+      if (error === parser.failure) throw error;
+      if (isAbortError(error)) return;
+      throw failure('cut');
+    }
+    const events = parser.push('');
+    if (events.length > 0) yield events;
+  } finally {
+    if (!message.complete) message.destroy();
+  }
+}
+
+async function* webResponseEvents(response: Response): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
   if (!response.body) throw new OpenAI.OpenAIError('Attempted to iterate over a response with no body');
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
