@@ -7,6 +7,7 @@
  * have read the input. When the budget is spent the turn ends with an `error` event
  * `daily_token_budget` before anything is sent upstream.
  */
+import * as v from 'valibot';
 import { StreamError } from '../../chatkit/errors.js';
 import { usageDay, type UsageCounters } from '../../store/usage.js';
 
@@ -42,4 +43,14 @@ export class DailyTokenBudget {
     const difference = Math.round(used) - reserved;
     if (difference !== 0) await this.#counters.add(this.#key, this.#day, difference);
   }
+}
+
+/** The usage an upstream reports is model output too: whole, non-negative counts, or it is not used. */
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e9));
+const ReportedUsage = v.object({ input_tokens: Count, output_tokens: Count });
+
+/** Input plus output tokens from a `response.completed` usage, or undefined when it is absent or malformed. */
+export function reportedTokens(usage: unknown): number | undefined {
+  const parsed = v.safeParse(ReportedUsage, usage);
+  return parsed.success ? parsed.output.input_tokens + parsed.output.output_tokens : undefined;
 }

@@ -280,6 +280,16 @@ describe('clean model input: daily token budget per user', () => {
     assert.equal(items.some((i) => i.incomplete || i.status === 'pending'), false);
   });
 
+  it('ignores a malformed usage report (negative, fractional) and counts the estimate instead', async () => {
+    const { url, store } = await start({ dailyTokensPerUser: 1_000_000 });
+    upstream.enqueue(withUsage(turn.text('ok'), usage(-900_000, 5)), withUsage(turn.text('ok'), usage(10.5, 1)));
+    const [request] = await received(() => post(url, createThread('one', { chart_context: CONTEXT })));
+    const afterNegative = await used(store);
+    assert.ok(Math.abs(afterNegative - request!.bytes / 4) / (request!.bytes / 4) < 0.05, `no refund from a negative report: ${afterNegative}`);
+    await post(url, createThread('two', { chart_context: CONTEXT }));
+    assert.ok((await used(store)) > afterNegative + request!.bytes / 4 * 0.9, 'a fractional report is not used either');
+  });
+
   it('the chart-action endpoint spends from the same budget and answers 429 daily_token_budget when it is spent', async () => {
     const { url, store } = await start({ dailyTokensPerUser: 20_000 });
     const action = () =>

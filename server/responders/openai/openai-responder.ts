@@ -16,7 +16,7 @@ import type { Responder, ResponderContext } from '../../chatkit/responder.js';
 import { TextCommandExtractor } from '../text-commands.js';
 import { historyToGroups } from './input.js';
 import { inputFitter } from './fit-input.js';
-import { DailyTokenBudget } from './daily-budget.js';
+import { DailyTokenBudget, reportedTokens } from './daily-budget.js';
 import { charsToTokens, estimateEachOnce, estimateTokens } from './token-estimate.js';
 import { MemoryUsageCounters } from '../../store/usage.js';
 import { checkAnchors } from '../anchors.js';
@@ -82,7 +82,7 @@ interface RoundSetup {
 
 /** What one model call used: the upstream's own count when it reports one, else the output's size. */
 interface UsageMeter {
-  reported?: number;
+  reported?: number | undefined;
   outputChars: number;
 }
 
@@ -318,8 +318,7 @@ export class OpenAIResponder implements Responder {
           case 'response.completed':
           case 'response.incomplete': {
             completed = true;
-            const usage = event.response.usage;
-            if (usage && Number.isFinite(usage.input_tokens + usage.output_tokens)) meter.reported = usage.input_tokens + usage.output_tokens;
+            meter.reported = reportedTokens(event.response.usage);
             break;
           }
           case 'response.failed':
