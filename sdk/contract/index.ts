@@ -8,3 +8,4 @@ export * from './chart-context.js';
 export * from './chart-command.js';
 export * from './outcomes.js';
 export * from './wire.js';
+export * from './bars-ref.js';

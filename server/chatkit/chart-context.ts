@@ -45,5 +45,17 @@ export function parseChartContext(input: unknown): ChartContextResult {
   return result.success ? { success: true, output: result.output as ChartContext } : { success: false, issues: result.issues };
 }
 
+/** Bars the store kept (JSON), validated like uploaded ones; undefined when they are not valid bars. */
+export function parseBars(json: string): Bar[] | undefined {
+  let bars: unknown;
+  try {
+    bars = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  const result = v.safeParse(LoopBars, bars);
+  return result.success ? result.output : undefined;
+}
+
 const copyBar = ({ time, open, high, low, close, volume }: Bar): Bar =>
   volume === undefined ? { time, open, high, low, close } : { time, open, high, low, close, volume };

@@ -11,6 +11,11 @@ export interface RequestContext {
   readonly user: string;
   /** The validated chart context (`metadata.chart_context`), if the client sent one. */
   readonly chartContext?: ChartContext;
+  /**
+   * `metadata.chart_context.bars` was this hash: the context's bars are the ones stored for this
+   * thread under it (`chartContext.bars` is empty until the protocol core fills them in, before any responder runs).
+   */
+  readonly barsHash?: string;
   /** What the page accepts (`metadata.chart_client`); set only by pages that answer the commands client tool. */
   readonly chartClient?: ChartClient;
   /** Outcomes of earlier commands the model has not heard yet (`metadata.chart_outcomes`). */

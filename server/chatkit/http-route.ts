@@ -5,7 +5,7 @@
  */
 import { Hono, type Context, type Handler } from 'hono';
 import * as v from 'valibot';
-import { ChartClient, CLIENT_METADATA, CommandOutcomes, OUTCOMES_METADATA, type ChartContext } from '../../sdk/contract/index.js';
+import { BARS_HEADER, BarsHash, ChartClient, CLIENT_METADATA, CommandOutcomes, OUTCOMES_METADATA, type ChartContext } from '../../sdk/contract/index.js';
 import { parseChartContext } from './chart-context.js';
 import type { RequestContext } from './context.js';
 import { errorResponse, RequestError } from '../wire/request-error.js';
@@ -43,7 +43,7 @@ export function chatkitRoute(server: ChatKitServer, options: ChatKitRouteOptions
       const observer = c.get(OBSERVER_KEY);
       const body = await readJsonBody(c.req.raw, options.maxBodyBytes);
       observer?.request?.(requestInfo(body));
-      const chartContext = chartContextOf(body);
+      const { chartContext, barsHash } = chartContextOf(body);
       const loop = chartLoopOf(body);
       const user = await options.resolveUser(c);
       const locale = localeOf(c.req.header('accept-language'));
@@ -51,6 +51,7 @@ export function chatkitRoute(server: ChatKitServer, options: ChatKitRouteOptions
         user,
         signal: c.req.raw.signal,
         ...(chartContext ? { chartContext } : {}),
+        ...(barsHash ? { barsHash } : {}),
         ...loop,
         ...(locale ? { locale } : {}),
       };
@@ -58,8 +59,11 @@ export function chatkitRoute(server: ChatKitServer, options: ChatKitRouteOptions
       switch (result.kind) {
         case 'json':
           return c.json(result.body as object, 200);
-        case 'stream':
-          return sseResponse(result.events, observer);
+        case 'stream': {
+          const response = sseResponse(result.events, observer);
+          if (result.barsStored) response.headers.set(BARS_HEADER, result.barsStored);
+          return response;
+        }
       }
     } catch (error) {
       if (error instanceof RequestError) return errorResponse(error);
@@ -68,12 +72,19 @@ export function chatkitRoute(server: ChatKitServer, options: ChatKitRouteOptions
   };
 }
 
-/** `metadata.chart_context`, validated and capped by the shared contract. */
-function chartContextOf(body: unknown): ChartContext | undefined {
-  if (!isRecord(body) || !isRecord(body.metadata)) return undefined;
+/**
+ * `metadata.chart_context`, validated and capped by the shared contract. Its `bars` may be the
+ * hash of the bars stored for the thread instead (docs/protocol.md §6): the context comes back
+ * without bars, and the hash beside it, for the protocol core to resolve.
+ */
+function chartContextOf(body: unknown): { chartContext?: ChartContext; barsHash?: string } {
+  if (!isRecord(body) || !isRecord(body.metadata)) return {};
   const raw = body.metadata.chart_context;
-  if (raw === undefined || raw === null) return undefined;
-  return validChartContext(raw, 'metadata.chart_context');
+  if (raw === undefined || raw === null) return {};
+  if (!isRecord(raw) || typeof raw.bars !== 'string') return { chartContext: validChartContext(raw, 'metadata.chart_context') };
+  const hash = v.safeParse(BarsHash, raw.bars);
+  if (!hash.success) throw new RequestError(400, 'invalid_chart_context', describeRequestIssues(hash.issues, 'metadata.chart_context.bars').slice(0, 400));
+  return { chartContext: validChartContext({ ...raw, bars: undefined }, 'metadata.chart_context'), barsHash: hash.output };
 }
 
 /** A chart context from a request, validated and capped by the shared contract, else 400 `invalid_chart_context`. */

@@ -7,6 +7,7 @@ import type { Responder, ResponderContext } from './responder.js';
 import type { Store } from '../store/store.js';
 import type { ActionHandlers, AttachmentStore, FeedbackHandler, RequestContext, Transcriber } from './context.js';
 import { fail, lazy, prepend, single } from './async-iter.js';
+import { ChartBars } from './chart-bars.js';
 import { RequestError } from '../wire/request-error.js';
 import { StreamError, notFound, notSupported } from './errors.js';
 import { monotonicNow, newItemId, newThreadId } from './ids.js';
@@ -35,7 +36,12 @@ export interface ChatKitServerOptions {
 
 export type ProcessResult =
   | { kind: 'json'; body: unknown }
-  | { kind: 'stream'; events: AsyncIterable<ThreadStreamEvent> };
+  | {
+      kind: 'stream';
+      events: AsyncIterable<ThreadStreamEvent>;
+      /** The bars this request uploaded are stored for its thread: the `X-Chart-Chat-Bars` header's value (docs/protocol.md §6). */
+      barsStored?: string;
+    };
 
 /** Items a thread page returns with `threads.get_by_id`, oldest first (chatkit-python). */
 const THREAD_ITEMS_PAGE = 20;
@@ -47,6 +53,7 @@ export class ChatKitServer {
   readonly #log: (message: string, error: unknown) => void;
   readonly #streams: ThreadStreams;
   readonly #access: ThreadAccess;
+  readonly #bars: ChartBars;
 
   /** Ids come from the store when it has its own scheme (chatkit-python's Store.generate_*_id). */
   readonly #newThreadId: () => string;
@@ -63,6 +70,7 @@ export class ChatKitServer {
       ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
     });
     this.#access = new ThreadAccess(options.store, options.attachments !== undefined);
+    this.#bars = new ChartBars(options.store, this.#log);
   }
 
   get store(): Store {
@@ -84,6 +92,9 @@ export class ChatKitServer {
     const parsed = parseRequest(body);
     if (!parsed.ok) throw new RequestError(400, parsed.code, parsed.message);
     const request = parsed.request;
+    // Only the ops that hand the context to a responder resolve a bars hash (a store read).
+    const usesContext = STREAMING_OPS.has(request.type) || request.type === 'threads.sync_custom_action';
+    if (usesContext) ctx = await this.#bars.resolve((request.params as { thread_id?: string }).thread_id, ctx);
     return STREAMING_OPS.has(request.type) ? await this.#streaming(request, ctx) : { kind: 'json', body: await this.#json(request, ctx) };
   }
 
@@ -342,7 +353,7 @@ export class ChatKitServer {
     build: (signal: AbortSignal) => AsyncIterable<ThreadStreamEvent>,
     prepare?: () => Promise<void>,
   ): Promise<ProcessResult> {
-    return { kind: 'stream', events: await this.#streams.claim(thread.id, ctx.signal, build, prepare) };
+    return this.#started(thread, ctx, (writes) => this.#streams.claim(thread.id, ctx.signal, build, writes), prepare);
   }
 
   /** Claims the thread for one stream (409 if busy) and ties it to the client's connection. */
@@ -352,7 +363,25 @@ export class ChatKitServer {
     build: (signal: AbortSignal) => AsyncIterable<ThreadStreamEvent>,
     prepare?: () => Promise<void>,
   ): Promise<ProcessResult> {
-    return { kind: 'stream', events: await this.#streams.open(thread.id, ctx.signal, build, prepare) };
+    return this.#started(thread, ctx, (writes) => this.#streams.open(thread.id, ctx.signal, build, writes), prepare);
+  }
+
+  /**
+   * A stream once the writes it starts with are done under the thread's lease: the op's own
+   * (`prepare`), then the bars the request uploaded, stored for the thread (docs/protocol.md §6).
+   */
+  async #started(
+    thread: ThreadMetadata,
+    ctx: RequestContext,
+    start: (writes: () => Promise<void>) => Promise<AsyncIterable<ThreadStreamEvent>>,
+    prepare?: () => Promise<void>,
+  ): Promise<ProcessResult> {
+    let barsStored: string | undefined;
+    const events = await start(async () => {
+      await prepare?.();
+      barsStored = await this.#bars.remember(thread.id, ctx);
+    });
+    return { kind: 'stream', events, ...(barsStored ? { barsStored } : {}) };
   }
 
   // ── helpers ──────────────────────────────────────────────────────────────────────────

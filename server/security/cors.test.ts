@@ -64,7 +64,7 @@ describe('CORS for ChatKit clients', () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('access-control-allow-origin'), SHOP);
     assert.match(response.headers.get('vary') ?? '', /Origin/);
-    assert.equal(response.headers.get('access-control-expose-headers'), 'retry-after');
+    assert.equal(response.headers.get('access-control-expose-headers'), 'retry-after,x-chart-chat-bars');
     // Sessions are on: the element's session request carries the HttpOnly device cookie, so allowed origins may send credentials.
     assert.equal(response.headers.get('access-control-allow-credentials'), 'true');
     const plain = createApp({ responder: new EchoResponder(), cors: { origins: [SHOP] } });

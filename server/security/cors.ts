@@ -9,7 +9,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { cors as honoCors } from 'hono/cors';
-import { CLIENT_ID_HEADER } from '../../sdk/contract/index.js';
+import { BARS_HEADER, CLIENT_ID_HEADER } from '../../sdk/contract/index.js';
 import { errorResponse, RequestError } from '../wire/request-error.js';
 
 export interface CorsOptions {
@@ -42,7 +42,8 @@ export const CHATKIT_REQUEST_HEADERS = [
   'chatkit-user-id',
   CLIENT_ID_HEADER.toLowerCase(),
 ] as const;
-export const CORS_EXPOSED_HEADERS = ['retry-after'] as const;
+/** Response headers a cross-origin page may read: `Retry-After`, and the element's bars acknowledgement (docs/protocol.md §6). */
+export const CORS_EXPOSED_HEADERS = ['retry-after', BARS_HEADER.toLowerCase()] as const;
 const ALLOWED_METHODS = ['GET', 'POST', 'OPTIONS'];
 
 /** Parses `CORS_ORIGINS` (comma or space separated); throws on anything that is not a bare origin. */

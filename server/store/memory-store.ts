@@ -27,6 +27,8 @@ interface ThreadRecord {
   byId: Map<string, ThreadItem>;
   itemBytes: Map<string, number>;
   activeAt: number;
+  /** The bars last uploaded on the thread, under their hash (counted in the total bytes). */
+  bars?: { hash: string; json: string };
 }
 
 const copyOf = <T>(value: T, json = wellFormedJson(value)): T => JSON.parse(json) as T;
@@ -162,6 +164,19 @@ export class MemoryStore implements Store {
     if (this.#attachments.get(attachmentId)?.owner === owner) this.#attachments.delete(attachmentId);
   }
 
+  async saveChartBars(threadId: string, owner: string, hash: string, json: string): Promise<void> {
+    const record = this.#threads.get(threadId);
+    if (record?.thread.owner !== owner) return;
+    this.#totalBytes += json.length - (record.bars?.json.length ?? 0);
+    record.bars = { hash, json };
+    this.#bound(threadId);
+  }
+
+  async loadChartBars(threadId: string, owner: string, hash: string): Promise<string | undefined> {
+    const record = this.#threads.get(threadId);
+    return record?.thread.owner === owner && record.bars?.hash === hash ? record.bars.json : undefined;
+  }
+
   async sweepIdleThreads(): Promise<number> {
     if (this.limits.idleThreadTtlMs <= 0) return 0;
     const cutoff = this.#now() - this.limits.idleThreadTtlMs;
@@ -195,7 +210,7 @@ export class MemoryStore implements Store {
     this.#threads.delete(threadId);
     this.#byOwner.get(record.thread.owner)?.delete(threadId);
     if (this.#byOwner.get(record.thread.owner)?.size === 0) this.#byOwner.delete(record.thread.owner);
-    let bytes = record.threadBytes;
+    let bytes = record.threadBytes + (record.bars?.json.length ?? 0);
     for (const size of record.itemBytes.values()) bytes += size;
     this.#totalBytes -= bytes;
   }

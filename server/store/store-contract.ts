@@ -289,6 +289,42 @@ export function storeContract(name: string, make: MakeStore): void {
       assert.equal(await usage.get('tokens:race', '2026-03-01'), 100);
     });
 
+    it('keeps the bars last uploaded on a thread, found only by its owner, that thread and that hash', async () => {
+      const store = await make();
+      assert.ok(store.saveChartBars && store.loadChartBars, 'the built-in stores keep chart bars');
+      await store.saveThread(thread('t1', 'alice', 1));
+      await store.saveThread(thread('t2', 'alice', 2));
+      await store.saveThread(thread('t3', 'bob', 3));
+      const [h1, h2] = ['a'.repeat(32), 'b'.repeat(32)];
+      const json = '[{"time":1,"open":2,"high":3,"low":1,"close":2}]';
+      await store.saveChartBars('t1', 'alice', h1, json);
+      assert.equal(await store.loadChartBars('t1', 'alice', h1), json);
+      assert.equal(await store.loadChartBars('t1', 'alice', h2), undefined, 'another hash');
+      assert.equal(await store.loadChartBars('t1', 'bob', h1), undefined, 'another user');
+      assert.equal(await store.loadChartBars('t2', 'alice', h1), undefined, 'another thread of the same user');
+      assert.equal(await store.loadChartBars('missing', 'alice', h1), undefined, 'a thread that does not exist');
+
+      // Never written for someone else's thread or a missing one.
+      await store.saveChartBars('t3', 'alice', h1, json);
+      assert.equal(await store.loadChartBars('t3', 'bob', h1), undefined);
+      assert.equal(await store.loadChartBars('t3', 'alice', h1), undefined);
+      await store.saveChartBars('missing', 'alice', h1, json);
+      assert.equal(await store.loadChartBars('missing', 'alice', h1), undefined);
+
+      // The next upload replaces it; the same one again changes nothing.
+      const next = '[{"time":2,"open":2,"high":3,"low":1,"close":2}]';
+      await store.saveChartBars('t1', 'alice', h2, next);
+      assert.equal(await store.loadChartBars('t1', 'alice', h1), undefined, 'replaced');
+      assert.equal(await store.loadChartBars('t1', 'alice', h2), next);
+      await store.saveChartBars('t1', 'alice', h2, next);
+      assert.equal(await store.loadChartBars('t1', 'alice', h2), next);
+
+      // Gone with the thread.
+      await store.deleteThread('t1', 'alice');
+      await store.saveThread(thread('t1', 'alice', 4));
+      assert.equal(await store.loadChartBars('t1', 'alice', h2), undefined);
+    });
+
     it('shares token buckets: back-to-back takes within one clock tick are refused, not counted as taken', async (t) => {
       const store = await make();
       const buckets = store.rateBuckets;

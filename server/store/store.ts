@@ -54,6 +54,16 @@ export interface Store {
   loadAttachment?(attachmentId: string, owner: string): Promise<Attachment | undefined>;
   deleteAttachment?(attachmentId: string, owner: string): Promise<void>;
 
+  /**
+   * The chart bars last uploaded on a thread (docs/protocol.md §6), kept as the JSON the protocol
+   * core validated, under its content hash: one entry per thread, replaced by the next upload,
+   * gone with the thread. Written only when the thread exists and belongs to `owner`.
+   * Optional: without it the server never acknowledges bars and clients always upload them.
+   */
+  saveChartBars?(threadId: string, owner: string, hash: string, json: string): Promise<void>;
+  /** The bars JSON stored for the owner's thread under exactly this hash, else undefined. */
+  loadChartBars?(threadId: string, owner: string, hash: string): Promise<string | undefined>;
+
   /** Deletes threads idle longer than the retention time; returns how many went. */
   sweepIdleThreads?(): Promise<number>;
   /** The per-thread streaming lease, shared by every instance on this store (else per process). */

@@ -6,10 +6,11 @@
  * - PGlite: one in-memory instance per test process (creating one costs seconds), emptied
  *   between tests instead of re-created.
  */
+import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate, SCHEMA_VERSION } from '../store/sql/migrations.js';
+import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../store/sql/migrations.js';
 import { openPostgres } from '../store/sql/pg-engine.js';
 import { openPglite } from '../store/sql/pglite-engine.js';
 import type { SqlClient } from '../store/sql/sql-client.js';
@@ -26,7 +27,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const TABLES = 'threads, items, attachments, stream_leases, rate_buckets, usage_counters';
+const TABLES = 'threads, items, attachments, stream_leases, rate_buckets, usage_counters, chart_bars';
 
 /** A fresh, migrated database on the test server, or undefined when there is none. */
 export async function freshPostgres(): Promise<TestDatabase | undefined> {
@@ -83,7 +84,10 @@ async function migratedPglite(): Promise<SqlClient> {
   // The version this project pins (the package itself does not export its package.json).
   const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { devDependencies: Record<string, string> };
   const version = pkg.devDependencies['@electric-sql/pglite'];
-  const file = join(tmpdir(), `chart-chat-pglite-${version}-schema${SCHEMA_VERSION}.tar`);
+  // Keyed by the migrations' text, not only their count: two checkouts with different
+  // migrations of the same number must never load each other's snapshot.
+  const schema = createHash('sha256').update(JSON.stringify(MIGRATIONS)).digest('hex').slice(0, 12);
+  const file = join(tmpdir(), `chart-chat-pglite-${version}-schema${SCHEMA_VERSION}-${schema}.tar`);
   const saved = await readFile(file).catch(() => undefined);
   if (saved) {
     const db = await openPglite({ snapshot: new Blob([saved]) });

@@ -5,7 +5,7 @@
  * into one. Messages are fixed strings chosen by the server, never built from what the client
  * sent, so nothing it sent (or any secret) is echoed back.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 415 | 429 | 431 | 500 | 502 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 408 | 409 | 412 | 413 | 415 | 429 | 431 | 500 | 502 | 503;
 
 export class RequestError extends Error {
   constructor(

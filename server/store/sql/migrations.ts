@@ -54,6 +54,15 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
      )`,
     `CREATE INDEX usage_counters_by_day ON usage_counters (day)`,
   ],
+  // 3: the chart bars last uploaded on each thread, under their content hash (docs/protocol.md §6).
+  //    Kept as text: the server only stores and returns them, and validates them when it reads.
+  [
+    `CREATE TABLE chart_bars (
+       thread_id text PRIMARY KEY REFERENCES threads (id) ON DELETE CASCADE,
+       hash text NOT NULL,
+       bars text NOT NULL
+     )`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -143,6 +143,25 @@ export class SqlStore implements Store {
     await this.db.query(`DELETE FROM attachments WHERE id = $1 AND owner = $2`, [attachmentId, owner]);
   }
 
+  async saveChartBars(threadId: string, owner: string, hash: string, json: string): Promise<void> {
+    // Only for the owner's thread; the same bars again are not rewritten.
+    await this.db.query(
+      `INSERT INTO chart_bars (thread_id, hash, bars)
+       SELECT id, $3, $4 FROM threads WHERE id = $1 AND owner = $2
+       ON CONFLICT (thread_id) DO UPDATE SET hash = excluded.hash, bars = excluded.bars
+       WHERE chart_bars.hash <> excluded.hash`,
+      [threadId, owner, hash, json],
+    );
+  }
+
+  async loadChartBars(threadId: string, owner: string, hash: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ bars: string }>(
+      `SELECT b.bars FROM chart_bars b JOIN threads t ON t.id = b.thread_id WHERE b.thread_id = $1 AND t.owner = $2 AND b.hash = $3`,
+      [threadId, owner, hash],
+    );
+    return rows[0]?.bars;
+  }
+
   async sweepIdleThreads(): Promise<number> {
     await sweepRateBuckets(this.db, 3600_000);
     await sweepUsageCounters(this.db);
