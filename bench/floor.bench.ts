@@ -7,7 +7,9 @@
  *     more hop, re-frame the SSE as ChatKit events;
  *   - chart-chat: the whole app in its production configuration, key guard and request
  *     logging on (bench/load-server.ts).
- * Both servers run in their own processes, so their CPU is their own. Added time to first text
+ * Both servers and the fake upstream (bench/upstream-server.ts) run in their own processes, so
+ * each server's CPU is its own and the client's event loop is not also the upstream's. Added
+ * time to first text
  * = the path's p50 first-text time minus direct's, in the same round; CPU per conversation from
  * each server process. Figures are ratios chart-chat / floor, median and range over rounds
  * (the machine is shared, so absolute milliseconds drift between runs; ratios much less).
@@ -15,8 +17,7 @@
  */
 import { barsFromPath } from '../server/analysis/synthetic.js';
 import { inParallel, streamConversation } from '../server/reliability/conversation.js';
-import { answerFor, conversationMessage, expectedAnswer } from '../server/reliability/load-stack.js';
-import { startFakeOpenAI } from '../server/test-support/fake-openai.js';
+import { conversationMessage, expectedAnswer } from '../server/reliability/load-stack.js';
 import { startServerProcess, type ServerProcess } from './meter.js';
 import { percentile } from './stats.js';
 
@@ -102,9 +103,8 @@ const fixed = (x: number, digits = 2) => x.toFixed(digits);
 const range = (values: number[], digits = 2) => `${fixed(Math.min(...values), digits)}–${fixed(Math.max(...values), digits)}`;
 
 export default async function floorBench(): Promise<Record<string, string | number>> {
-  const upstream = await startFakeOpenAI();
-  upstream.setDefault((request) => answerFor(request));
-  const env = { UPSTREAM_URL: upstream.baseURL, UPSTREAM_KEY: KEY };
+  const upstream = await startServerProcess(new URL('./upstream-server.ts', import.meta.url), {});
+  const env = { UPSTREAM_URL: upstream.url, UPSTREAM_KEY: KEY };
   const profile = process.env['FLOOR_PROFILE'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['FLOOR_PROFILE']}`] : [];
   const [floor, chartChat] = await Promise.all([
     startServerProcess(new URL('./floor-server.ts', import.meta.url), env),
@@ -114,10 +114,10 @@ export default async function floorBench(): Promise<Record<string, string | numb
   const out: Record<string, string | number> = {};
   try {
     // Warm-up: JIT, sockets, pools.
-    await round(50, 100, upstream.baseURL, floor, chartChat);
+    await round(50, 100, upstream.url, floor, chartChat);
     for (const { n, conversations, rounds } of LEVELS) {
       const results: Round[] = [];
-      for (let r = 0; r < rounds; r++) results.push(await round(n, conversations, upstream.baseURL, floor, chartChat));
+      for (let r = 0; r < rounds; r++) results.push(await round(n, conversations, upstream.url, floor, chartChat));
       const ttft = results.map((r) => r.chartChatAdded / r.floorAdded);
       const cpu = results.map((r) => r.chartChatCpu / r.floorCpu);
       const label = `${n} concurrent`;
@@ -130,7 +130,7 @@ export default async function floorBench(): Promise<Record<string, string | numb
     }
   } finally {
     await Promise.all([floor.stop(), chartChat.stop()]);
-    await upstream.close();
+    await upstream.stop();
   }
   return out;
 }

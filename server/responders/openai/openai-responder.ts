@@ -247,6 +247,8 @@ export class OpenAIResponder implements Responder {
 
     let newItem = true;
     let completed = false;
+    /** The body was read to its end (or its [DONE]): nothing is left to cancel. */
+    let drained = false;
     const emitText = function* (text: string, commands: ChartCommand[]): Generator<ThreadStreamEvent> {
       for (const command of commands) {
         // Text commands go out as effects; the page reports their outcomes with its next request.
@@ -329,6 +331,7 @@ export class OpenAIResponder implements Responder {
             break;
         }
       }
+      drained = true;
       const rest = extractor.end();
       yield* emitText(rest.text, rest.commands);
       if (ctx.signal.aborted) return;
@@ -337,7 +340,9 @@ export class OpenAIResponder implements Responder {
     } finally {
       clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onAbort);
-      controller.abort();
+      // Only a request still running needs stopping: an abort builds a DOMException (with its
+      // stack) here and in every signal linked to it, on every model call.
+      if (!drained) controller.abort();
     }
   }
 }
