@@ -3,7 +3,9 @@
  * The budget covers the whole request: instructions and tool schemas (fixed), the current turn
  * (the newest user message, what followed it, and this turn's tool rounds so far), the chart
  * context and the older history. In that order of priority:
- * - the current turn always goes; a user message too long for half the budget is cut;
+ * - the current turn always goes: its user message (cut when too long for half the budget) and
+ *   its newest part; a turn that goes on and on (the model draws, the page answers, again and
+ *   again) loses its oldest parts first, in whole groups, past three quarters of the budget;
  * - the chart context gets up to half of what is left, at the most detailed level that fits;
  * - older history fills the rest, newest first; whole groups only (a call never loses its
  *   output), so it is trimmed oldest-first, and a note says something was left out.
@@ -19,6 +21,8 @@ import { estimateJsonTokens } from './token-estimate.js';
 
 /** The share of the room left after the current turn that the chart context may take. */
 const CONTEXT_SHARE = 0.5;
+/** The share of the budget (after the fixed part) the current turn may fill before its oldest parts go. */
+const CURRENT_SHARE = 0.75;
 /** What the "left out" note costs, reserved up front. */
 const NOTE_TOKENS = 40;
 export const CUT_NOTE = "\n[…the rest of this message was cut to fit the model's input budget]";
@@ -50,21 +54,26 @@ export function inputFitter(groups: readonly InputGroup[], chart: ChartContext |
   return {
     fit(turn) {
       const turnTokens = turn.length > 0 ? estimateJsonTokens(turn) : 0;
-      const currentGroups = cutUserMessage(current, room / 2 - turnTokens);
-      let left = room - turnTokens - currentGroups.reduce((n, g) => n + g.tokens, 0) - NOTE_TOKENS;
+      const [head, ...rest] = cutUserMessage(current, room / 2);
+      let currentTokens = turnTokens + (head?.tokens ?? 0) + rest.reduce((n, g) => n + g.tokens, 0);
+      let from = 0;
+      while (from < rest.length - 1 && currentTokens > room * CURRENT_SHARE) currentTokens -= rest[from++]!.tokens;
+      const currentGroups = head ? [head, ...rest.slice(from)] : [];
+      let left = room - currentTokens - NOTE_TOKENS;
       const context = render?.(Math.max(0, left * CONTEXT_SHARE));
       left -= context?.tokens ?? 0;
       let first = older.length;
       while (first > 0 && older[first - 1]!.tokens <= left) left -= older[--first]!.tokens;
       const kept = older.slice(first);
+      const dropped = first + from;
       const input: ResponseInputItem[] = [
-        ...(first > 0 ? [leftOutNote()] : []),
+        ...(dropped > 0 ? [leftOutNote()] : []),
         ...kept.flatMap((g) => g.items),
         ...(context ? [context.item] : []),
         ...currentGroups.flatMap((g) => g.items),
         ...turn,
       ];
-      return { input, tokens: fixedTokens + estimateJsonTokens(input), dropped: first, contextTokens: context?.tokens ?? 0 };
+      return { input, tokens: fixedTokens + estimateJsonTokens(input), dropped, contextTokens: context?.tokens ?? 0 };
     },
   };
 }
@@ -74,14 +83,12 @@ function leftOutNote(): ResponseInputItem {
   return { type: 'message', role: 'developer', content: 'Earlier parts of this conversation were left out to fit the input budget.' };
 }
 
-/** The current turn with its user message cut so the turn fits `maxTokens` (never below ~1,000 characters). */
+/** The current turn with its user message cut to `maxTokens` when it alone is longer (never below ~1,000 characters). */
 function cutUserMessage(current: InputGroup[], maxTokens: number): InputGroup[] {
-  const total = current.reduce((n, g) => n + g.tokens, 0);
   const head = current[0];
   const message = head?.items[0];
-  if (!head || total <= maxTokens || message?.type !== 'message' || typeof message.content !== 'string') return current;
-  const keepTokens = Math.max(256, maxTokens - (total - head.tokens));
-  const content = message.content.slice(0, keepTokens * 4) + CUT_NOTE;
+  if (!head || head.tokens <= maxTokens || message?.type !== 'message' || typeof message.content !== 'string') return current;
+  const content = message.content.slice(0, Math.max(256, maxTokens) * 4) + CUT_NOTE;
   const items: ResponseInputItem[] = [{ ...message, content }];
   return [{ items, tokens: estimateJsonTokens(items), user: true }, ...current.slice(1)];
 }

@@ -185,6 +185,35 @@ describe('clean model input: token budget', () => {
     assert.ok(Math.max(...sizes.slice(6)) <= budget * 4 * 1.02, `flat once full: ${sizes.join(', ')}`);
   });
 
+  it('a turn that goes on and on (draw, page answers, draw again) stays within the budget, newest parts kept', async () => {
+    const budget = 7_000;
+    const { url } = await start({ inputTokenBudget: budget });
+    const metadata = { chart_context: CONTEXT, chart_client: { apply: 'auto', allow: ['read', 'draw'] } };
+    const draw = (n: number) => turn.steps(step.text(`${n}: ${ANSWER}`), step.call('price_line', { id: `ai-k${n}`, price: BARS.at(-1)!.close, role: 'level' }, { callId: `k${n}` }));
+    upstream.enqueue(draw(0));
+    const requests = await received(async () => {
+      const first = await post(url, createThread('keep drawing', metadata));
+      const threadId = createdThreadId(first);
+      for (let n = 1; n <= 10; n++) {
+        upstream.enqueue(n < 10 ? draw(n) : turn.text('done'));
+        const outcomes = [{ type: 'price_line', id: `ai-k${n - 1}`, status: 'applied' }];
+        const next = await post(url, { type: 'threads.add_client_tool_output', params: { thread_id: threadId, result: { outcomes } }, metadata });
+        assert.equal(errorOf(next), undefined);
+      }
+    });
+    assert.equal(requests.length, 11);
+    for (const [i, request] of requests.entries()) {
+      const input = inputOf(request.body);
+      assertPaired(input);
+      assert.ok(request.bytes / 4 <= budget * 1.02, `request ${i}: ${request.bytes} bytes`);
+      assert.ok(input.some((x) => x.role === 'user' && x.content === 'keep drawing'), `the turn's user message stays (request ${i}: ${input.map((x) => x.role ?? x.type).join(' ')})`);
+      if (i > 0) assert.ok(input.some((x) => x.call_id === `k${i - 1}`), 'the newest calls and their outcomes stay');
+    }
+    const last = inputOf(requests.at(-1)!.body);
+    assert.equal(last.some((x) => x.call_id === 'k0'), false, 'the oldest parts of the turn went first');
+    assert.match(last[0]!.content!, /left out to fit the input budget/);
+  });
+
   it('cuts a user message too long for the budget, and says so', async () => {
     const { url } = await start({ inputTokenBudget: 6_000 });
     upstream.enqueue(turn.text('ok'));
