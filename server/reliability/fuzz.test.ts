@@ -25,7 +25,7 @@ import { Mutator, prng, type Json } from './mutate.js';
 
 const REQUESTS = Number(process.env['FUZZ_REQUESTS'] ?? 10_000);
 /** Refusals are cheap: the default configuration's run is shorter. */
-const DEFAULT_CONFIG_REQUESTS = Math.ceil(REQUESTS / 4);
+const DEFAULT_CONFIG_REQUESTS = Math.ceil(REQUESTS / 10);
 const CONCURRENCY = 8;
 const SEED = Number(process.env['FUZZ_SEED'] ?? Date.now() % 1_000_000);
 const CLIENT_ID = 'fuzz-client-0001-0123456789abcdef01234';
