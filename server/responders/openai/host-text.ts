@@ -4,13 +4,13 @@
  * command): whatever the page set is data, so it must not be able to look like anything else.
  * Removed: control characters (C0, C1, DEL), bidirectional embeddings, overrides, isolates and
  * marks (text that reads differently than it is stored), invisible characters (zero-width, word
- * joiner, BOM, soft hyphen, Unicode tag characters that smuggle hidden ASCII); line breaks become
+ * joiner, BOM, soft hyphen, Hangul fillers, Unicode tag characters that smuggle hidden ASCII); line breaks become
  * spaces (a label is one line); runs of backticks or tildes shrink to one, so no code fence can
  * open or close. The data block itself is delimited in `context-block.ts`.
  */
 
 // eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u180e\u3164\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
 const LINE_BREAKS = /[\t\n\r\u2028\u2029]+/g;
 const FENCES = /`{2,}|~{2,}/g;
 
