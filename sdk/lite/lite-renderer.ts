@@ -6,7 +6,7 @@ import { html, nothing, type ReactiveController } from 'lit';
 import { promptParts, type Renderer, type RendererHost } from '../renderer.js';
 import type { CommandLoop } from '../loop/command-loop.js';
 import { Conversation, type Message } from './conversation.js';
-import { markdown } from './markdown.js';
+import { MarkdownStream } from './markdown.js';
 import { liteStyles } from './styles.js';
 import { languageOf, stringsFor, type LiteStrings } from './strings.js';
 import { turnCard } from './turn-card.js';
@@ -15,9 +15,14 @@ export class LiteRenderer implements Renderer, ReactiveController {
   readonly kind = 'lite';
   readonly conversation: Conversation;
   #loop?: CommandLoop;
+  /** Each assistant message's Markdown, kept between renders so a delta re-parses only its last block. */
+  #markdown = new WeakMap<Message, MarkdownStream>();
+  #renderStart = 0;
+  #idleUntil = 0;
+  #timer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly host: RendererHost) {
-    this.conversation = new Conversation(host, () => host.requestUpdate(), () => this.strings);
+    this.conversation = new Conversation(host, () => this.#changed(), () => this.strings);
     host.addController(this);
     const root = host.renderRoot as ShadowRoot;
     const sheet = liteStyles.styleSheet;
@@ -43,13 +48,48 @@ export class LiteRenderer implements Renderer, ReactiveController {
     return this.conversation.threadId;
   }
 
+  /**
+   * While an answer streams, renders are paced by what they cost: after a render that took t ms
+   * the next one waits t ms, and the deltas that arrive meanwhile are shown together. A block that
+   * is costly to lay out (one 100,000-character line takes tens of ms) then slows the updates
+   * down instead of freezing the page. The first change, and the one that ends the answer, render
+   * at once.
+   */
+  #changed() {
+    const wait = this.#idleUntil - performance.now();
+    if (wait <= 0 || !this.conversation.busy) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.host.requestUpdate();
+    } else
+      this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        this.host.requestUpdate();
+      }, wait);
+  }
+
+  hostUpdate() {
+    this.#renderStart = performance.now();
+  }
+
   hostUpdated() {
     const log = this.#query('.log');
-    if (log && this.conversation.busy) log.scrollTop = log.scrollHeight;
+    if (log && this.conversation.busy) log.scrollTop = log.scrollHeight; // also lays out what the render changed
+    const start = this.#renderStart;
+    this.#pace(start);
+    // What the rest of the update does (other controllers, the element's `updated`) counts too.
+    queueMicrotask(() => this.#pace(start));
+  }
+
+  #pace(renderStart: number) {
+    const now = performance.now();
+    this.#idleUntil = now + (now - renderStart);
   }
 
   hostDisconnected() {
     this.conversation.stop();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   update() {}
@@ -68,7 +108,7 @@ export class LiteRenderer implements Renderer, ReactiveController {
   }
 
   dispose() {
-    this.conversation.stop();
+    this.hostDisconnected();
     this.host.removeController(this);
   }
 
@@ -83,7 +123,7 @@ export class LiteRenderer implements Renderer, ReactiveController {
       </div>
       <div part="log" class="log" role="log" aria-label=${t.conversation}>
         ${c.messages.length
-          ? c.messages.map((m, i) => html`${renderMessage(m)}${this.#turnCard(m, c.messages[i + 1])}`)
+          ? c.messages.map((m, i) => html`${this.#message(m)}${this.#turnCard(m, c.messages[i + 1])}`)
           : html`${greeting ? html`<p part="greeting" class="greeting">${greeting}</p>` : nothing}
             ${prompts.length
               ? html`<ul part="prompts" class="prompts" aria-label=${t.suggestions}>
@@ -116,6 +156,16 @@ export class LiteRenderer implements Renderer, ReactiveController {
     </div>`;
   }
 
+  #message(m: Message) {
+    const text = m.parts.join('\n\n');
+    if (m.role === 'user') return html`<div part="message user-message" class="msg user">${text}</div>`;
+    let view = this.#markdown.get(m);
+    if (!view) this.#markdown.set(m, (view = new MarkdownStream()));
+    return html`<div part="message assistant-message" class="msg assistant" aria-live="polite" aria-busy=${m.streaming ? 'true' : 'false'}>
+      ${view.render(text)}
+    </div>`;
+  }
+
   /** Under the last assistant message of an AI turn: its proposal and undo controls. */
   #turnCard(m: Message, next: Message | undefined) {
     const loop = this.#loop;
@@ -139,13 +189,4 @@ export class LiteRenderer implements Renderer, ReactiveController {
   #query<T extends Element = HTMLElement>(selector: string) {
     return this.host.renderRoot.querySelector<T>(selector);
   }
-}
-
-function renderMessage(m: Message) {
-  const text = m.parts.join('\n\n');
-  return m.role === 'user'
-    ? html`<div part="message user-message" class="msg user">${text}</div>`
-    : html`<div part="message assistant-message" class="msg assistant" aria-live="polite" aria-busy=${m.streaming ? 'true' : 'false'}>
-        ${markdown(text)}
-      </div>`;
 }

@@ -45,6 +45,7 @@ export const liteStyles = css`
   .user { align-self: flex-end; background: var(--_user); padding: 6px 10px; white-space: pre-wrap; }
   .assistant { align-self: flex-start; background: var(--_assistant); }
   .assistant p { margin: 0 0 0.6em; white-space: pre-wrap; }
+  .assistant .kept { margin-bottom: 0.6em; } /* the blocks of a streaming answer that can no longer change */
   .assistant :last-child { margin-bottom: 0; }
   .assistant ul, .assistant ol { margin: 0 0 0.6em; padding-left: 1.4em; }
   .assistant a { color: var(--_accent); }
