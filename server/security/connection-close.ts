@@ -1,9 +1,10 @@
 /**
  * Refusals that come before the body is read (401, 403, 413, 429) leave the rest of the upload
- * on the socket. @hono/node-server drains it for a moment and then destroys the socket — which a
- * keep-alive client may already be reusing for its next request, which then fails as a "socket
- * hang up". Saying `Connection: close` on such answers makes the client open a fresh connection
- * instead (and a flood of refused uploads cannot hold sockets open either).
+ * on the socket. Saying `Connection: close` on such answers means the connection carries no
+ * further request after a body nobody wanted, and a flood of refused uploads cannot hold
+ * sockets open. The client still reads the answer: the Node server reads and drops what it
+ * still sends before closing (server/node/request-limits.ts); other runtimes drain or close
+ * in their own way.
  */
 import type { MiddlewareHandler } from 'hono';
 
