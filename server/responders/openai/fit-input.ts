@@ -17,7 +17,7 @@ import type { ResponseInputItem } from 'openai/resources/responses/responses';
 import type { ChartContext } from '../../../sdk/contract/index.js';
 import { chartContextRenderer } from './context-block.js';
 import type { InputGroup } from './input.js';
-import { estimateJsonTokens } from './token-estimate.js';
+import { cutToTokens, estimateJsonTokens } from './token-estimate.js';
 
 /** The share of the room left after the current turn that the chart context may take. */
 const CONTEXT_SHARE = 0.5;
@@ -88,7 +88,7 @@ function cutUserMessage(current: InputGroup[], maxTokens: number): InputGroup[] 
   const head = current[0];
   const message = head?.items[0];
   if (!head || head.tokens <= maxTokens || message?.type !== 'message' || typeof message.content !== 'string') return current;
-  const content = message.content.slice(0, Math.max(256, maxTokens) * 4) + CUT_NOTE;
+  const content = cutToTokens(message.content, Math.max(256, maxTokens)) + CUT_NOTE;
   const items: ResponseInputItem[] = [{ ...message, content }];
   return [{ items, tokens: estimateJsonTokens(items), user: true }, ...current.slice(1)];
 }

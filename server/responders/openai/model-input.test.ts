@@ -225,6 +225,17 @@ describe('clean model input: token budget', () => {
     assert.ok(request!.bytes / 4 <= 6_000 * 1.02, `${request!.bytes} bytes`);
   });
 
+  it('counts a non-Latin message at about a token a character, so a long one is cut to fit too', async () => {
+    const { url } = await start({ inputTokenBudget: 6_000 });
+    upstream.enqueue(turn.text('好'));
+    const [request] = await received(() => post(url, createThread('支撑位和阻力位在哪里？'.repeat(3_000), { chart_context: CONTEXT })));
+    const last = inputOf(request!.body).at(-1)!.content!;
+    assert.ok(last.endsWith(CUT_NOTE));
+    const kept = last.length - CUT_NOTE.length;
+    // Half the room after instructions and tools (~3,300 of 6,000): about 1,350 characters, not 4 × that.
+    assert.ok(kept > 1_000 && kept <= 1_500, `${kept} characters kept`);
+  });
+
   it('tool rounds within a turn stay within the budget and always carry this turn\'s calls', async () => {
     const budget = 8_000;
     const { url } = await start({ inputTokenBudget: budget, maxToolRounds: 6 });

@@ -17,7 +17,7 @@ import { TextCommandExtractor } from '../text-commands.js';
 import { historyToGroups } from './input.js';
 import { inputFitter } from './fit-input.js';
 import { DailyTokenBudget, reportedTokens } from './daily-budget.js';
-import { charsToTokens, estimateEachOnce, estimateTokens } from './token-estimate.js';
+import { estimateEachOnce, estimateTokens } from './token-estimate.js';
 import { MemoryUsageCounters } from '../../store/usage.js';
 import { checkAnchors } from '../anchors.js';
 import { DEFAULT_INSTRUCTIONS } from './prompt.js';
@@ -83,7 +83,8 @@ interface RoundSetup {
 /** What one model call used: the upstream's own count when it reports one, else the output's size. */
 interface UsageMeter {
   reported?: number | undefined;
-  outputChars: number;
+  /** The output's estimate (each streamed delta is about one token; counted up per delta). */
+  outputTokens: number;
 }
 
 /** One function call of a model round. `output` is unset while the page has yet to answer it. */
@@ -165,10 +166,10 @@ export class OpenAIResponder implements Responder {
         const toPage: ChartCommand[] = [];
         const request = fitter.fit(turnItems);
         const reserved = (await budget?.reserve(request.tokens)) ?? 0;
-        const meter: UsageMeter = { outputChars: 0 };
+        const meter: UsageMeter = { outputTokens: 0 };
         yield* this.#streamRound(request.input, ctx, setup, message, extractor, calls, toPage, sent, meter);
         if (ctx.signal.aborted) return;
-        await budget?.settle(reserved, meter.reported ?? reserved + charsToTokens(meter.outputChars));
+        await budget?.settle(reserved, meter.reported ?? reserved + meter.outputTokens);
         if (toPage.length > 0) {
           // The page answers with what it really did; the model continues once it has (same turn).
           if (message.started) yield* message.finish();
@@ -276,7 +277,7 @@ export class OpenAIResponder implements Responder {
           case 'response.output_text.delta':
           case 'response.refusal.delta': {
             let delta = event.delta;
-            meter.outputChars += delta.length;
+            meter.outputTokens += estimateTokens(delta);
             if (newItem) {
               newItem = false;
               // Text of a later message (e.g. after tool calls) starts on a new paragraph.
@@ -295,7 +296,7 @@ export class OpenAIResponder implements Responder {
             } else if (item.type === 'function_call' && item.name === GET_CHART_CONTEXT) {
               setup.clientCall ??= { callId: item.call_id, name: item.name };
             } else if (item.type === 'function_call') {
-              meter.outputChars += item.arguments.length;
+              meter.outputTokens += estimateTokens(item.arguments);
               const call: ModelCall = { call_id: item.call_id, name: item.name, arguments: item.arguments };
               calls.push(call);
               const outcome = setup.tools.some((t) => t.name === item.name)
