@@ -1,5 +1,5 @@
 /**
- * Fits one model request into a token budget (estimated, characters / 4: token-estimate.ts).
+ * Fits one model request into a token budget (estimated cheaply: token-estimate.ts).
  * The budget covers the whole request: instructions and tool schemas (fixed), the current turn
  * (the newest user message, what followed it, and this turn's tool rounds so far), the chart
  * context and the older history. In that order of priority:
