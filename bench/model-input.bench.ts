@@ -4,7 +4,7 @@
  * (server/test-support/fake-openai.ts). Each turn the model calls one analysis tool and then
  * answers in ~2,400 characters (a detailed analysis), so every turn makes two upstream requests. Reported: the bytes the
  * stand-in received for the turn's first request (context + history) and its tool-round request,
- * with the estimated tokens (characters / 4). Bounded: once the history fills the input budget
+ * with the estimated tokens (bytes / 4: the bodies are ASCII JSON). Bounded: once the history fills the input budget
  * (DEFAULT_INPUT_TOKEN_BUDGET) every later turn costs the same, however long the thread grows.
  */
 import { createApp } from '../server/app.js';

@@ -33,7 +33,7 @@ export const DEFAULT_MODEL = 'gpt-4.1-mini';
 /** The fetch model requests use: ./node-fetch.ts on Node, the runtime's own elsewhere. */
 const transport = runtimeFetch();
 /**
- * Estimated tokens (characters / 4) one model request may carry: instructions, tool schemas
+ * Estimated tokens (token-estimate.ts) one model request may carry: instructions, tool schemas
  * (~3,200 together), the current turn, the chart context (up to half of what is left) and as
  * much recent history as fits. ~64 KB of JSON; plenty for a chart conversation, and each model
  * call costs a bounded amount however long the thread grows.
