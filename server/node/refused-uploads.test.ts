@@ -7,12 +7,12 @@
  * anything (where a server that closes early resets the connection under the unread answer).
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
-import { randomUUID } from 'node:crypto';
 import { TEST_CLIENT } from '../test-support/chatkit-client.js';
 import { listen, type Listening } from '../test-support/listen.js';
 
