@@ -129,7 +129,7 @@ export class ChartChat extends LitElement implements RendererHost {
   declare private _active: RendererKind | undefined;
   declare private _status: string;
 
-  /** The protocol fetch both renderers use (identity headers, chart context, session). @internal */
+  /** The protocol fetch both renderers use (identity headers, chart context, session, bars once per thread). @internal */
   readonly transport = createTransport(this);
 
   #renderer?: Renderer;

@@ -1,15 +1,17 @@
 /** The contract between `<chart-chat>` and the UI it hosts (ChatKit or the lite renderer). */
 import type { TemplateResult, ReactiveControllerHost } from 'lit';
 import type { BridgeHost } from './bridge.js';
+import { sessionTokens } from './protocol/session.js';
+import type { Transport, TransportHost } from './protocol/transport.js';
 import type { ChartChatErrorCode, RendererKind } from './events.js';
 import type { ChartChatOptions, ChartChatPrompt } from './options.js';
 
 export type { ChartChatPrompt };
 
 /** What a renderer may read from the element: its options, and a few services. */
-export interface RendererHost extends Readonly<ChartChatOptions>, BridgeHost, ReactiveControllerHost {
-  /** The protocol fetch: identity headers, chart context, session renewal. */
-  readonly transport: typeof fetch;
+export interface RendererHost extends Readonly<ChartChatOptions>, BridgeHost, Pick<TransportHost, 'requestMetadata' | 'sessionTokens'>, ReactiveControllerHost {
+  /** The protocol fetch: identity headers, chart context, session renewal. Renderers use it through {@link transportOf}. */
+  readonly transport: Transport;
   readonly renderRoot: HTMLElement | DocumentFragment;
   /** Dispatches `chart-chat-error` with `code` and the error's message. */
   reportError(code: ChartChatErrorCode, error: unknown): void;
@@ -27,5 +29,11 @@ export interface Renderer {
   focusComposer(): void;
   dispose(): void;
 }
+
+/**
+ * The element's protocol fetch, once it can mint session tokens: `session.ts` loads with the
+ * renderers (in the command loop's chunk), not with the element.
+ */
+export const transportOf = (host: RendererHost): Transport => ((host.sessionTokens ??= sessionTokens), host.transport);
 
 export const promptParts = (p: ChartChatPrompt) => (typeof p === 'string' ? { label: p, prompt: p } : p);

@@ -12,7 +12,7 @@ import { handleAction, handleEffect, runClientTool } from '../bridge.js';
 import { fire } from '../events.js';
 import type { ChartChatErrorCode } from '../events.js';
 import { DEFAULT_CHATKIT_SRC } from '../options.js';
-import { promptParts, type Renderer, type RendererHost } from '../renderer.js';
+import { promptParts, transportOf, type Renderer, type RendererHost } from '../renderer.js';
 import { loadChatKit } from './loader.js';
 import { chatkitLocale } from './locale.js';
 
@@ -116,29 +116,20 @@ export class ChatKitRenderer implements Renderer {
     });
   }
 
+  /** ChatKit's fetch: the element's transport (which tells us when the thread on screen is gone). */
+  readonly #fetch: typeof fetch = (input, init) => transportOf(this.host)(input, init, this);
+
   /**
-   * ChatKit's fetch: the element's transport, and a message to a thread on screen that is gone
-   * (deleted, expired by retention) lets go of that thread, so the next message starts a new one
-   * instead of failing until the user clicks "New thread".
+   * A message to the thread on screen found it gone (deleted, expired by retention): let go of
+   * it, so the next message starts a new thread instead of failing until the user clicks "New thread".
    */
-  readonly #fetch: typeof fetch = async (input, init) => {
-    const res = await this.host.transport(input, init);
-    const gone = this.threadId;
-    if (res.status !== 404 || !gone || typeof init?.body !== 'string') return res;
-    let request: { type?: unknown; params?: { thread_id?: unknown } };
-    try {
-      request = JSON.parse(init.body);
-    } catch {
-      return res;
-    }
-    const code = await res.clone().json().then((body: { error?: { code?: unknown } }) => body.error?.code, () => undefined);
-    if (code === 'not_found' && request.type === 'threads.add_user_message' && request.params?.thread_id === gone) {
+  threadGone(gone: unknown) {
+    if (gone === this.threadId && gone) {
       this.threadId = null;
       void this.element.setThreadId(null);
       this.host.reportError('thread_gone', Error(`thread ${gone} is no longer available: the next message starts a new thread`));
     }
-    return res;
-  };
+  }
 
   /** The whole option set: the integrator's `chatkitOptions` under what the element owns. */
   options(): ChatKitOptions {

@@ -6,7 +6,7 @@
 import { handleEffect, runClientTool } from '../bridge.js';
 import { fire } from '../events.js';
 import { ProtocolError, streamEvents, type ProtocolRequest, type StreamEvent, type StreamItem } from '../protocol/client.js';
-import type { RendererHost } from '../renderer.js';
+import { transportOf, type RendererHost } from '../renderer.js';
 import type { LiteStrings } from './strings.js';
 
 export interface Message {
@@ -87,7 +87,7 @@ export class Conversation {
       for (let next: ProtocolRequest | undefined = request; next; ) {
         const current: ProtocolRequest = next;
         next = undefined;
-        for await (const event of streamEvents(this.host.transport, this.host.apiUrl, current, abort.signal)) {
+        for await (const event of streamEvents(transportOf(this.host), this.host.apiUrl, current, abort.signal)) {
           const tool = this.#apply(event);
           if (tool) {
             const result = await runClientTool(this.host, tool.name ?? '', tool.arguments ?? {});

@@ -1,28 +1,10 @@
 /**
- * Identity for protocol requests: a random client id kept per browser (the server's default
- * `resolveUser` scopes threads by it) and, when `session-url` is set, a short-lived bearer token
- * minted by the server (`POST session-url` -> `{token, expires_at}`), refreshed before it expires.
- * The session request carries credentials: the server binds the identity to an HttpOnly cookie.
+ * Identity for protocol requests when `session-url` is set: a short-lived bearer token minted by
+ * the server (`POST session-url` -> `{token, expires_at}`), refreshed before it expires. The
+ * session request carries credentials: the server binds the identity to an HttpOnly cookie.
+ * (The per-browser client id is in `client-id.ts`.) It loads with the renderers, not the element.
  */
 import * as v from 'valibot';
-
-export const CLIENT_ID_KEY = 'chart-chat:client-id';
-
-let memoryId: string | undefined;
-
-/** A random id, stable per browser profile when localStorage works, per page otherwise. */
-export function clientId(): string {
-  try {
-    let id = localStorage.getItem(CLIENT_ID_KEY);
-    if (!id) localStorage.setItem(CLIENT_ID_KEY, (id = randomId()));
-    return id;
-  } catch {
-    return (memoryId ??= randomId());
-  }
-}
-
-// getRandomValues works outside secure contexts too, unlike crypto.randomUUID.
-const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 // A check rather than v.minLength: that action would be the only one of its kind in the element's bundle.
 const SessionResponse = v.object({ token: v.pipe(v.string(), v.check((t) => t.length > 0)), expires_at: v.number() });

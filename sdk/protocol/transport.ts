@@ -4,28 +4,55 @@
  * headers, puts the current validated chart context (and the page's policy and outcomes) into the
  * JSON body's `metadata`, whatever form the body takes, and renews the session token once when
  * the server answers 401.
+ *
+ * Bars are sent once per thread (docs/protocol.md §6): once the server acknowledged storing the
+ * bars of a request, the next request on that thread with the same bars sends their hash instead,
+ * and sends the request again with the bars if the server answers that it cannot resolve it.
  */
+import { BARS_HEADER, BARS_UNKNOWN_STATUS } from '../contract/bars-ref.js';
 import { CLIENT_ID_HEADER } from '../contract/wire.js';
-import { clientId, sessionTokens } from './session.js';
+import { clientId } from './client-id.js';
 
 export interface TransportHost {
   /** `session-url`; when empty, no Authorization header is sent. */
   readonly sessionUrl?: string | null | undefined;
-  /** What goes into every request's `metadata` (chart context, page policy, outcomes), given the request type. */
+  /** What goes into a request's `metadata` (chart context, page policy, outcomes), given the request type; called once per request. */
   requestMetadata(type: unknown): Record<string, unknown>;
+  /** Session tokens from a session URL (`session.ts`'s `sessionTokens`, which loads with the renderers). */
+  sessionTokens?: (url: string) => (renew?: boolean) => Promise<string>;
   /** Reports a failure that the caller of fetch may not surface (the session request). */
   reportError(code: string, error: unknown): void;
 }
 
-export function createTransport(host: TransportHost): typeof fetch {
+/**
+ * `fetch`, plus who to tell when a request about a thread found it gone (404): ChatKit's
+ * renderer lets go of that thread when it is the one on screen.
+ */
+export type Transport = (input: RequestInfo | URL, init?: RequestInit, gone?: { threadGone(threadId: unknown): void }) => Promise<Response>;
+
+export function createTransport(host: TransportHost): Transport {
   let session: { url: string; token: (renew?: boolean) => Promise<string> } | undefined;
-  return async (input, init = {}) => {
+  // The last acknowledged upload: [hash, thread id, JSON of its bars].
+  let stored: (string | undefined)[] = [];
+  return async (input, init = {}, gone) => {
     const url = host.sessionUrl;
-    if (url && session?.url !== url) session = { url, token: sessionTokens(url) };
+    if (url && session?.url !== url) session = { url, token: host.sessionTokens!(url) };
     // ChatKit may hand us a Request: its headers and body count as much as init's.
     const request = input instanceof Request ? input : undefined;
-    const body = await withMetadata(init.body ?? (request?.body && (await request.clone().blob())), host);
-    const send = async (renew?: boolean) => {
+    const original = init.body ?? (request?.body && (await request.clone().blob()));
+    const json = await jsonOf(original);
+    // Only an object's metadata is merged into.
+    const metadata = json && { ...(json.metadata?.constructor == Object && json.metadata), ...host.requestMetadata(json.type) };
+    const context = metadata?.chart_context;
+    const bars: string | undefined = context && JSON.stringify(context.bars);
+    const hash = bars && bars == stored[2] && json.params?.thread_id == stored[1] && stored[0];
+    const body = (full?: unknown) => {
+      if (!json) return original;
+      const text = JSON.stringify({ ...json, metadata: hash && !full ? { ...metadata, chart_context: { ...context, bars: hash } } : metadata });
+      // A Blob keeps its type (it may be the request's only Content-Type).
+      return original instanceof Blob ? new Blob([text], { type: original.type }) : text;
+    };
+    const send = async (body: BodyInit | null | undefined, renew?: boolean) => {
       const headers = new Headers(request?.headers);
       new Headers(init.headers).forEach((value, name) => headers.set(name, value));
       headers.set(CLIENT_ID_HEADER, clientId());
@@ -35,35 +62,27 @@ export function createTransport(host: TransportHost): typeof fetch {
       })}`);
       return fetch(input, { ...init, headers, body });
     };
-    const res = await send();
-    return res.status === 401 && url ? send(true) : res;
+    const sent = body();
+    let res = await send(sent);
+    if (res.status === 401 && url) res = await send(sent, true);
+    // The server no longer has those bars for this thread: the same request, with them.
+    if (res.status === BARS_UNKNOWN_STATUS) res = await send(body(1));
+    const ack = res.headers.get(BARS_HEADER);
+    if (ack) stored = [...ack.split(' '), bars];
+    if (res.status == 404) gone?.threadGone(json?.params?.thread_id);
+    return res;
   };
 }
 
 /**
- * Adds the host's metadata (`chart_context`, ...) to a JSON request body, whatever form it takes:
- * a string, a Blob, an ArrayBuffer or a typed array (the result is a string, or a Blob of the same
- * type). Any other body (FormData, a stream), and a body that is not a JSON object, passes through untouched.
+ * The JSON object a request body holds, whatever form the body takes: a string, a Blob, an
+ * ArrayBuffer or a typed array (a `Response` reads them all). Any other body (FormData, a
+ * stream), and a body that is not a JSON object, is undefined: it passes through untouched.
  */
-export async function withMetadata(body: BodyInit | null | undefined, host: Pick<TransportHost, 'requestMetadata'>): Promise<BodyInit | null | undefined> {
+async function jsonOf(body: BodyInit | null | undefined): Promise<any> {
   try {
-    const text =
-      typeof body === 'string'
-        ? body
-        : body instanceof Blob
-          ? await body.text()
-          : body instanceof ArrayBuffer || ArrayBuffer.isView(body)
-            ? new TextDecoder().decode(body)
-            : undefined;
-    if (text === undefined) return body;
-    const request: unknown = JSON.parse(text);
-    if (!request || typeof request !== 'object' || Array.isArray(request)) return body;
-    const { metadata, type } = request as { metadata?: unknown; type?: unknown };
-    const merged = metadata && typeof metadata === 'object' && !Array.isArray(metadata) ? metadata : {};
-    const json = JSON.stringify({ ...request, metadata: { ...merged, ...host.requestMetadata(type) } });
-    // A Blob keeps its type (it may be the request's only Content-Type).
-    return body instanceof Blob ? new Blob([json], { type: body.type }) : json;
-  } catch {
-    return body;
-  }
+    const request = body instanceof ReadableStream || JSON.parse(await new Response(body).text());
+    // JSON.parse makes plain objects only: not an array, null, a string or a number.
+    if (request?.constructor == Object) return request;
+  } catch {}
 }

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Hono } from 'hono';
-import { clientId } from '../../sdk/protocol/session.js';
+import { clientId } from '../../sdk/protocol/client-id.js';
 import { createTransport } from '../../sdk/protocol/transport.js';
 import { createApp } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
