@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Hono } from 'hono';
 import { clientId } from '../../sdk/protocol/client-id.js';
+import { sessionTokens } from '../../sdk/protocol/session.js';
 import { createTransport } from '../../sdk/protocol/transport.js';
 import { createApp } from '../app.js';
 import { EchoResponder } from '../responders/echo.js';
@@ -45,6 +46,8 @@ describe('the element session client against the server', () => {
     const transport = createTransport({
       sessionUrl: `${server.url}/api/session`,
       requestMetadata: () => ({}),
+      // What the renderers hand the transport (sdk/renderer.ts's transportOf).
+      sessionTokens,
       reportError: (code) => errors.push(code),
     });
     const send = (body: unknown) => transport(`${server.url}/api/chatkit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
