@@ -194,6 +194,24 @@ describe('markdown subset', () => {
     expect(item.textContent).to.equal('b'.repeat(200) + '`b`'.repeat(100));
   });
 
+  it('makes at most 5,000 elements per message and shows the rest as one plain paragraph, streamed or not', () => {
+    const source = '- a\n'.repeat(25_000) + '\nlast **words**';
+    const host = document.createElement('div');
+    render(new MarkdownStream().render(source), host);
+    expect(host.querySelectorAll('*:not(.kept)').length, 'the budget and the plain paragraph').to.be.at.most(5001);
+    expect(host.querySelectorAll('li')).to.have.length(4999);
+    const rest = [...host.querySelectorAll('p')].at(-1)!;
+    expect(rest.textContent).to.equal('- a\n'.repeat(25_000 - 4999) + '\nlast **words**');
+    // Streamed in 997-character deltas, the same.
+    const view = new MarkdownStream();
+    const streamed = document.createElement('div');
+    for (let end = 997; end < source.length + 997; end += 997) render(view.render(source.slice(0, end)), streamed);
+    expect(markup(streamed)).to.equal(markup(host));
+    // An ordinary long answer stays under the budget.
+    const answer = longAnswer(50_000);
+    expect(show(answer)).to.equal(showReference(answer));
+  });
+
   it('parses a text that changed other than at its end afresh', () => {
     const view = new MarkdownStream();
     const host = document.createElement('div');

@@ -34,7 +34,16 @@ interface Block {
   node: HTMLElement;
   /** Index of the line after the block (the one that ended it). */
   next: number;
+  /** The message's element budget left after this block. */
+  left: number;
 }
+
+/**
+ * Elements per message. Past it, the rest of the text shows as one plain paragraph: a hostile
+ * answer can be 25,000 one-word list items, which Chromium takes seconds to lay out. A long
+ * ordinary answer (50,000 characters) uses about 2,000.
+ */
+const MAX_ELEMENTS = 5000;
 
 interface Lines {
   text: string[];
@@ -78,27 +87,43 @@ function listMarker(line: string): { length: number; ordered: boolean } | undefi
 
 const isFence = (line: string) => line.startsWith('```');
 
-/** The blocks of `lines`, each with the index of the line that ended it. */
-function parseBlocks({ text: lines }: Lines): Block[] {
+/** The blocks of `lines`, each with the index of the line that ended it; `left` elements may be made. */
+function parseBlocks({ text: lines }: Lines, left: number): Block[] {
   const blocks: Block[] = [];
+  const styled = (text: string, into: HTMLElement) => {
+    const spans = { left: Math.min(MAX_STYLED, left) };
+    const before = spans.left;
+    inline(text, into, spans);
+    left -= before - spans.left;
+    return into;
+  };
   for (let i = 0; i < lines.length; ) {
     const line = lines[i]!;
     const item = listMarker(line);
+    if (!line.trim()) {
+      i++;
+      continue;
+    }
+    if (left <= 0) {
+      blocks.push({ node: h('p', lines.slice(i).join('\n')), next: lines.length, left });
+      break;
+    }
     if (isFence(line)) {
       const code: string[] = [];
       while (++i < lines.length && !isFence(lines[i]!)) code.push(lines[i]!);
-      blocks.push({ node: h('pre', h('code', code.join('\n'))), next: ++i });
-    } else if (!line.trim()) {
-      i++;
+      left -= 2;
+      blocks.push({ node: h('pre', h('code', code.join('\n'))), next: ++i, left });
     } else if (item) {
       const list = h(item.ordered ? 'ol' : 'ul');
-      for (let m; i < lines.length && (m = listMarker(lines[i]!)) && m.ordered === item.ordered; i++)
-        list.append(inline(lines[i]!.slice(m.length), h('li')));
-      blocks.push({ node: list, next: i });
+      left--;
+      for (let m; left > 0 && i < lines.length && (m = listMarker(lines[i]!)) && m.ordered === item.ordered; i++, left--)
+        list.append(styled(lines[i]!.slice(m.length), h('li')));
+      blocks.push({ node: list, next: i, left });
     } else {
       const text: string[] = [];
       while (i < lines.length && lines[i]!.trim() && !isFence(lines[i]!) && !listMarker(lines[i]!)) text.push(lines[i++]!);
-      blocks.push({ node: inline(text.join('\n'), h('p')), next: i });
+      left--;
+      blocks.push({ node: styled(text.join('\n'), h('p')), next: i, left });
     }
   }
   return blocks;
@@ -116,6 +141,8 @@ export class MarkdownStream {
   #kept = keptBox();
   /** The text the kept blocks came from. */
   #keptText = '';
+  /** The element budget the kept blocks left. */
+  #left = MAX_ELEMENTS;
   /** Characters parsed so far: what rendering this message has cost. */
   parsed = 0;
 
@@ -125,15 +152,15 @@ export class MarkdownStream {
   }
 
   #render(text: string) {
-    if (!text.startsWith(this.#keptText)) (this.#kept = keptBox()), (this.#keptText = '');
+    if (!text.startsWith(this.#keptText)) (this.#kept = keptBox()), (this.#keptText = ''), (this.#left = MAX_ELEMENTS);
     const from = this.#keptText.length;
     const lines = splitLines(text, from);
-    const blocks = parseBlocks(lines);
+    const blocks = parseBlocks(lines, this.#left);
     this.parsed += text.length - from;
     let done = 0;
     // Done: every block whose ending line is not the last (still growing) line.
     for (const b of blocks) if (b.next < lines.text.length - 1) this.#kept.append(b.node), done++;
-    if (done) this.#keptText = text.slice(0, lines.start[blocks[done - 1]!.next]);
+    if (done) (this.#keptText = text.slice(0, lines.start[blocks[done - 1]!.next])), (this.#left = blocks[done - 1]!.left);
     const open = blocks.slice(done).map((b) => b.node);
     return this.#kept.firstChild ? [this.#kept, open] : open;
   }
