@@ -95,11 +95,12 @@ describe('POST /api/session', () => {
     // A chain refreshed every few minutes still ends 24 h after its first mint.
     const old = (await at(0).issue('device:thief-kept-it', Math.floor(Date.now() / 1000) - 24 * 3600 - 1)).token;
     assert.notEqual(subOf((await mint(server, bearer(old))).body['token']), 'device:thief-kept-it', 'past the absolute lifetime');
-    const young = (await at(0).issue('device:still-young', Math.floor(Date.now() / 1000) - 23 * 3600)).token;
+    const youngAuth = Math.floor(Date.now() / 1000) - 23 * 3600;
+    const young = (await at(0).issue('device:still-young', youngAuth)).token;
     const next = (await mint(server, bearer(young))).body['token'];
     assert.equal(subOf(next), 'device:still-young');
     const claims = JSON.parse(Buffer.from(String(next).split('.')[1]!, 'base64url').toString()) as { auth: number };
-    assert.equal(claims.auth, Math.floor(Date.now() / 1000) - 23 * 3600, 'a refresh keeps the first mint time');
+    assert.equal(claims.auth, youngAuth, 'a refresh keeps the first mint time');
     // An anonymous client id is a different namespace from a session device.
     const anon = await post(server, { type: 'threads.list', params: {} }, { 'x-chart-chat-client': subOf(first).slice('device:'.length).padEnd(32, '0') });
     assert.equal(anon.status, 200);
