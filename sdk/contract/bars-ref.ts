@@ -16,5 +16,5 @@ export const BARS_HEADER = 'X-Chart-Chat-Bars';
 export const BARS_UNKNOWN_STATUS = 412;
 export const BARS_UNKNOWN_CODE = 'chart_bars_unknown';
 
-/** A bars hash: 32 lowercase hex digits (the first 128 bits of a SHA-256). */
+/** A bars hash: 32 lowercase hex digits (the server's 128-bit content hash, `server/chatkit/chart-bars.ts`). */
 export const BarsHash = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex digits'));

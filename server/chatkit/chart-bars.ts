@@ -4,11 +4,14 @@
  * instead. Everything goes through the `Store`, scoped by owner and thread, so any instance on
  * the same database resolves what another stored, and a hash never reaches across users or threads.
  *
- * The hash is the server's alone: SHA-256 (Web Crypto, on every runtime the server runs on)
- * over the JSON of the validated, capped bars, cut to 128 bits. The element never computes
- * one: it compares the bars it would send with the ones it sent in the acknowledged request.
+ * The hash is the server's alone, and only a version tag of the thread's bars (a client can only
+ * ever name bars of its own thread), so it is a fast 128-bit mix of the numbers (four
+ * multiply-xor lanes over each field's 64 bits, about 0.02 ms for 300 bars) rather than SHA-256
+ * (Web Crypto over the JSON cost 0.1-0.25 ms of CPU per upload, on the path the floor bench
+ * measures). The element never computes one: it compares the bars it would send with the ones it
+ * sent in the acknowledged request.
  */
-import { BARS_UNKNOWN_CODE, BARS_UNKNOWN_STATUS } from '../../sdk/contract/index.js';
+import { BARS_UNKNOWN_CODE, BARS_UNKNOWN_STATUS, type Bar } from '../../sdk/contract/index.js';
 import type { Store } from '../store/store.js';
 import { RequestError } from '../wire/request-error.js';
 import { parseBars } from './chart-context.js';
@@ -20,12 +23,37 @@ const HEADER_SAFE_ID = /^[\x21-\x7e]{1,128}$/;
 export const barsUnknown = (): RequestError =>
   new RequestError(BARS_UNKNOWN_STATUS, BARS_UNKNOWN_CODE, 'the bars of that hash (metadata.chart_context.bars) are not stored for this thread: send them again');
 
-/** The content hash of validated bars: 32 hex digits of SHA-256 over their JSON. */
-export async function barsHash(json: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(json)));
-  let hex = '';
-  for (let i = 0; i < 16; i++) hex += digest[i]!.toString(16).padStart(2, '0');
-  return hex;
+/**
+ * The content hash of validated bars: 32 hex digits, four 32-bit multiply-xor lanes over the
+ * 64 bits of every field in a fixed order (an absent volume counts as -1, which no bar has) and
+ * the count. Float64Array is little-endian on every platform Node, Bun, Deno and Workers run on.
+ */
+export function barsHash(bars: readonly Bar[]): string {
+  const number = new Float64Array(1);
+  const words = new Uint32Array(number.buffer);
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  let c = 0x85ebca6b;
+  let d = 0xc2b2ae35;
+  const mix = (x: number): void => {
+    number[0] = x;
+    const low = words[0]!;
+    const high = words[1]!;
+    a = Math.imul(a ^ low, 0x01000193);
+    b = Math.imul(b ^ high, 0x5bd1e995);
+    c = Math.imul(c ^ low ^ (b >>> 15), 0x27d4eb2f);
+    d = Math.imul(d ^ high ^ (a >>> 13), 0x165667b1);
+  };
+  for (const bar of bars) {
+    mix(bar.time);
+    mix(bar.open);
+    mix(bar.high);
+    mix(bar.low);
+    mix(bar.close);
+    mix(bar.volume ?? -1);
+  }
+  mix(bars.length);
+  return [a, b, c, d].map((x) => (x >>> 0).toString(16).padStart(8, '0')).join('');
 }
 
 export class ChartBars {
@@ -58,9 +86,8 @@ export class ChartBars {
     const bars = ctx.chartContext?.bars;
     if (!this.store.saveChartBars || ctx.barsHash !== undefined || !bars?.length || !HEADER_SAFE_ID.test(threadId)) return undefined;
     try {
-      const json = JSON.stringify(bars);
-      const hash = await barsHash(json);
-      await this.store.saveChartBars(threadId, ctx.user, hash, json);
+      const hash = barsHash(bars);
+      await this.store.saveChartBars(threadId, ctx.user, hash, JSON.stringify(bars));
       return `${hash} ${threadId}`;
     } catch (error) {
       this.log('storing the chart bars failed', error);
