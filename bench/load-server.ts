@@ -8,6 +8,7 @@ import { createApp } from '../server/app.js';
 import { createLogger } from '../server/log/logger.js';
 import { OpenAIResponder } from '../server/responders/openai/openai-responder.js';
 import { listen } from '../server/test-support/listen.js';
+import { nodeFetch } from '../server/node/node-fetch.js';
 import { serveMeter } from './meter.js';
 
 const upstream = process.env['UPSTREAM_URL'];
@@ -15,6 +16,6 @@ const key = process.env['UPSTREAM_KEY'] ?? 'sk-test-bench';
 if (!upstream) throw new Error('run by a benchmark (needs UPSTREAM_URL)');
 
 // maxRetries as in production: a keep-alive socket the upstream just closed is retried, not a failed turn.
-const responder = new OpenAIResponder({ apiKey: key, baseURL: upstream, maxRetries: 2, timeoutMs: 60_000, idleTimeoutMs: 60_000 });
+const responder = new OpenAIResponder({ apiKey: key, baseURL: upstream, maxRetries: 2, timeoutMs: 60_000, idleTimeoutMs: 60_000, fetch: nodeFetch() });
 const server = await listen(createApp({ responder, logger: createLogger({ level: 'info', secrets: [key], sink: () => {} }), secrets: [key] }));
 serveMeter(server.url, () => server.close());

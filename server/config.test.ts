@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
 import { AnalystResponder, OpenAIResponder } from './responders/index.js';
+import { nodeFetch } from './node/node-fetch.js';
 import { createThread, post } from './test-support/chatkit-client.js';
 import { maxChartContext } from './test-support/max-chart-context.js';
 import { startFakeOpenAI, turn } from './test-support/fake-openai.js';
@@ -84,6 +85,22 @@ describe('readConfig', () => {
       assert.equal(assistantMessages(answer.events!)[0]!.text, 'from the fake');
       assert.equal(upstream.requests[0]!.body.model, 'gpt-test-model');
       assert.equal(upstream.requests[0]!.headers['authorization'], 'Bearer sk-env-test');
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it("sends model requests through the modelFetch it is given (npm start's nodeFetch)", async () => {
+    const upstream = await startFakeOpenAI();
+    try {
+      const transport = nodeFetch();
+      const sent: string[] = [];
+      const modelFetch: typeof fetch = (input, init) => (sent.push(String(input)), transport(input, init));
+      const { app } = readConfig({ OPENAI_API_KEY: 'sk-env-test', OPENAI_BASE_URL: upstream.baseURL, OPENAI_MAX_RETRIES: '0', LOG_LEVEL: 'silent' }, { sink: () => {}, modelFetch });
+      upstream.enqueue(turn.text('over node:http'));
+      const answer = await post(createApp(app), createThread('hi'), { 'X-Chart-Chat-Client': 'config-test-client-0123456789abcdef' });
+      assert.equal(assistantMessages(answer.events!)[0]!.text, 'over node:http');
+      assert.deepEqual(sent, [`${upstream.baseURL}/responses`]);
     } finally {
       await upstream.close();
     }

@@ -94,17 +94,19 @@ export interface ReadConfigOptions {
   readonly sink?: LogSink;
   /** PGlite's folder when neither `DATABASE_URL` nor `DATA_DIR` is set. Default `.data`. */
   readonly defaultDataDir?: string;
+  /** The OpenAI responder's transport (`nodeFetch()` from `chart-chat/server/node` on Node). Default: the runtime's fetch. */
+  readonly modelFetch?: typeof fetch;
 }
 
 /** Reads the configuration from `env` (e.g. `process.env`). Throws one `Error` naming every bad variable. */
-export function readConfig(env: Env, { sink, defaultDataDir = '.data' }: ReadConfigOptions = {}): ServerConfig {
+export function readConfig(env: Env, { sink, defaultDataDir = '.data', modelFetch }: ReadConfigOptions = {}): ServerConfig {
   const e = parseEnv(env);
   const store = storeConfigFromEnv(env, defaultDataDir);
   const logger = createLogger({ level: e.LOG_LEVEL, secrets: [e.OPENAI_API_KEY, e.CHART_CHAT_SECRET], ...(sink && { sink }) });
   const secret = resolveServerSecret(e.CHART_CHAT_SECRET, (message) => logger.warn(message));
 
   const app: AppOptions & { logger: Logger } = {
-    responder: responderFrom(e),
+    responder: responderFrom(e, modelFetch),
     logger,
     trustProxy: e.TRUST_PROXY,
     cors: { origins: e.CORS_ORIGINS },
@@ -158,7 +160,7 @@ function parseEnv(env: Env): ParsedEnv {
 }
 
 /** `OPENAI_API_KEY` set → the OpenAI responder; otherwise the offline analyst. */
-function responderFrom(e: ParsedEnv): Responder {
+function responderFrom(e: ParsedEnv, modelFetch: typeof fetch | undefined): Responder {
   if (!e.OPENAI_API_KEY) {
     return new AnalystResponder(e.ANALYST_CHUNK_DELAY_MS !== undefined ? { chunkDelayMs: e.ANALYST_CHUNK_DELAY_MS } : {});
   }
@@ -170,6 +172,7 @@ function responderFrom(e: ParsedEnv): Responder {
     ...(e.OPENAI_TIMEOUT_MS !== undefined && { timeoutMs: e.OPENAI_TIMEOUT_MS }),
     inputTokenBudget: e.OPENAI_INPUT_TOKEN_BUDGET,
     dailyTokensPerUser: e.OPENAI_DAILY_TOKENS_PER_USER,
+    ...(modelFetch && { fetch: modelFetch }),
   });
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import { serveNode } from './node/node-server.js';
+import { nodeFetch, serveNode } from './node/node-server.js';
 import { readConfig, type ServerConfig } from './config.js';
 import { staticRouter } from './static-router.js';
 import { openStore, type OpenedStore } from './store/open-store.js';
@@ -19,7 +19,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 let config: ServerConfig;
 let opened: OpenedStore;
 try {
-  config = readConfig(process.env, { defaultDataDir: join(root, '.data') });
+  config = readConfig(process.env, { defaultDataDir: join(root, '.data'), modelFetch: nodeFetch() });
   opened = await openStore(config.store);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

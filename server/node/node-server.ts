@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/logger.js';
 import { coalesceWrites } from './coalesce-writes.js';
 export { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits.js';
+export { nodeFetch } from './node-fetch.js';
 import { applyRequestLimits, dropUnreadBody, isClosing, limitServerOptions, lingerOnClose, watchBody, type RequestLimits } from './request-limits.js';
 
 export interface NodeServerOptions {

@@ -6,6 +6,7 @@
  */
 import { createApp, type AppOptions } from '../app.js';
 import { OpenAIResponder } from '../responders/openai/openai-responder.js';
+import { nodeFetch } from '../node/node-fetch.js';
 import { startFakeOpenAI, step, turn, type FakeOpenAI, type RecordedRequest, type ScriptStep } from '../test-support/fake-openai.js';
 import { listen, type Listening } from '../test-support/listen.js';
 import { numberedChunks } from './conversation.js';
@@ -44,7 +45,7 @@ function groups(id: number, script: LoadScript): string[][] {
 export async function startLoadStack(script: LoadScript = {}, app: Partial<AppOptions> = {}): Promise<LoadStack> {
   const upstream = await startFakeOpenAI();
   upstream.setDefault((request) => answerFor(request, script));
-  const responder = new OpenAIResponder({ apiKey: LOAD_KEY, baseURL: upstream.baseURL, maxRetries: 2, timeoutMs: 30_000, idleTimeoutMs: 30_000 });
+  const responder = new OpenAIResponder({ apiKey: LOAD_KEY, baseURL: upstream.baseURL, maxRetries: 2, timeoutMs: 30_000, idleTimeoutMs: 30_000, fetch: nodeFetch() });
   const server = await listen(createApp({ responder, ...app }));
   return {
     upstream,

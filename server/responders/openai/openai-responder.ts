@@ -27,11 +27,8 @@ import { withProvenance } from '../provenance.js';
 import { failure, upstreamError } from './upstream-errors.js';
 import { StreamError } from '../../chatkit/errors.js';
 import { responseEvents } from './stream-events.js';
-import { runtimeFetch } from './node-fetch.js';
 
 export const DEFAULT_MODEL = 'gpt-4.1-mini';
-/** The fetch model requests use: ./node-fetch.ts on Node, the runtime's own elsewhere. */
-const transport = runtimeFetch();
 /**
  * Estimated tokens (token-estimate.ts) one model request may carry: instructions, tool schemas
  * (~3,200 together), the current turn, the chart context (up to half of what is left) and as
@@ -51,6 +48,12 @@ export interface OpenAIResponderOptions {
   apiKey: string;
   /** Any Responses-compatible endpoint. Default: the SDK's (api.openai.com). */
   baseURL?: string;
+  /**
+   * The transport for model requests. Default: the runtime's `fetch`. On Node, pass `nodeFetch()`
+   * from `chart-chat/server/node` (what `npm start` does): the same SDK behaviour with less CPU
+   * per streamed event than Node's built-in fetch.
+   */
+  fetch?: typeof fetch;
   /** Default {@link DEFAULT_MODEL}. */
   model?: string;
   /** The system prompt (instructions only). Default {@link DEFAULT_INSTRUCTIONS}. */
@@ -128,8 +131,8 @@ export class OpenAIResponder implements Responder {
       timeout: this.#timeout,
       // The SDK would log raw upstream chunks; we report failures ourselves, without bodies.
       logLevel: 'off',
-      // On Node, requests go out over node:http (./node-fetch.ts); the SDK's retries and timeouts stay.
-      fetch: async (url, init) => ((await transport) ?? globalThis.fetch)(url, init),
+      // On Node, `npm start` passes chart-chat/server/node's nodeFetch; the SDK's retries and timeouts stay.
+      ...(options.fetch && { fetch: options.fetch }),
     });
   }
 

@@ -10,7 +10,7 @@
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import type { IncomingMessage } from 'node:http';
-import { NODE_BODY } from './node-fetch.js';
+import { NODE_BODY } from './node-body.js';
 import { failure } from './upstream-errors.js';
 
 /** Each body chunk's complete events, in order (chunks that complete none yield nothing). */
@@ -19,7 +19,7 @@ export function responseEvents(response: Response): AsyncGenerator<ResponseStrea
   return message ? nodeResponseEvents(message, response.headers) : webResponseEvents(response);
 }
 
-/** From ./node-fetch.ts: the body as Node delivers it, no web stream in between. */
+/** From chart-chat/server/node's `nodeFetch`: the body as Node delivers it, no web stream in between. */
 async function* nodeResponseEvents(message: IncomingMessage, headers: Headers): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
   const parser = new EventParser(headers);
   message.setEncoding('utf8');

@@ -6,34 +6,20 @@
  * this: retries, the timeout (it aborts the signal), status errors. So this behaves as the SDK
  * expects any fetch to: a failure before the answer rejects with a `TypeError` (`cause`: the
  * socket error), an abort with an `AbortError`; a body cut mid-stream fails its read with a
- * `TypeError`, an aborted one with an `AbortError`. Other runtimes keep their own fetch
- * ({@link runtimeFetch}).
+ * `TypeError`, an aborted one with an `AbortError`.
+ *
+ * It lives in the Node entry because Workers' bundlers refuse `node:http`: the OpenAI responder
+ * takes it as its `fetch` option (`npm start` passes it; other runtimes keep their own fetch).
  */
-import type { IncomingMessage } from 'node:http';
-
-/** Set on our responses: the answer as a Node stream, read without a web stream (./stream-events.ts). */
-export const NODE_BODY = Symbol('node body');
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
+import { NODE_BODY } from '../responders/openai/node-body.js';
 
 type Fetch = typeof fetch;
 
-/** This fetch on Node; elsewhere (Bun, Deno, Workers), or if node:http cannot be loaded, the runtime's own. */
-export async function runtimeFetch(): Promise<Fetch | undefined> {
-  const g = globalThis as { process?: { release?: { name?: string } }; Bun?: unknown; Deno?: unknown };
-  if (g.process?.release?.name !== 'node' || g.Bun !== undefined || g.Deno !== undefined) return undefined;
-  try {
-    // Loaded here, not at the top: this module is part of the package on every runtime.
-    const [http, https, stream] = await Promise.all([import('node:http'), import('node:https'), import('node:stream')]);
-    return nodeFetch(http, https, stream.Readable);
-  } catch {
-    return undefined;
-  }
-}
-
-type Http = typeof import('node:http');
-type Https = typeof import('node:https');
-type NodeReadable = typeof import('node:stream').Readable;
-
-export function nodeFetch(http: Http, https: Https, readable: NodeReadable): Fetch {
+/** A `fetch` for the OpenAI SDK over `node:http(s)` with keep-alive agents (string bodies only, as the SDK sends). */
+export function nodeFetch(): Fetch {
   const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
   return ((input: string | URL | Request, init: RequestInit = {}) => {
     if (typeof input !== 'string' && !(input instanceof URL)) return Promise.reject(new TypeError('nodeFetch takes a URL'));
@@ -63,7 +49,7 @@ export function nodeFetch(http: Http, https: Https, readable: NodeReadable): Fet
         request.on('response', (message) => {
           answered = true;
           signal?.removeEventListener('abort', onAbort);
-          resolve(new NodeResponse(message, url.href, signal, readable) as unknown as Response);
+          resolve(new NodeResponse(message, url.href, signal) as unknown as Response);
         });
         request.end(body);
       };
@@ -84,12 +70,10 @@ class NodeResponse {
   readonly redirected = false;
   readonly type = 'basic';
   readonly [NODE_BODY]: IncomingMessage;
-  readonly #readable: NodeReadable;
   #body: ReadableStream<Uint8Array> | undefined;
   #used = false;
 
-  constructor(message: IncomingMessage, url: string, signal: AbortSignal | undefined, readable: NodeReadable) {
-    this.#readable = readable;
+  constructor(message: IncomingMessage, url: string, signal: AbortSignal | undefined) {
     this.status = message.statusCode ?? 0;
     this.statusText = message.statusMessage ?? '';
     this.ok = this.status >= 200 && this.status < 300;
@@ -112,7 +96,7 @@ class NodeResponse {
 
   get body(): ReadableStream<Uint8Array> {
     this.#used = true;
-    return (this.#body ??= this.#readable.toWeb(this[NODE_BODY]) as ReadableStream<Uint8Array>);
+    return (this.#body ??= Readable.toWeb(this[NODE_BODY]) as ReadableStream<Uint8Array>);
   }
 
   async text(): Promise<string> {

@@ -1,5 +1,5 @@
 /**
- * The SDK over ./node-fetch.ts behaves as it does over the runtime's fetch (undici): the same
+ * The SDK over ./node-fetch.ts (what `npm start` passes as the OpenAI responder's `fetch`) behaves as it does over the runtime's fetch (undici): the same
  * upstream faults, sent to the local OpenAI-format stand-in, end the same way — retries,
  * timeouts, status errors, a refused connection, a stream cut mid-answer, a malformed event.
  */
@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { runtimeFetch } from './node-fetch.js';
-import { responseEvents } from './stream-events.js';
-import { startFakeOpenAI, step, turn, type FakeOpenAI } from '../../test-support/fake-openai.js';
+import { nodeFetch as createNodeFetch } from './node-fetch.js';
+import { responseEvents } from '../responders/openai/stream-events.js';
+import { startFakeOpenAI, step, turn, type FakeOpenAI } from '../test-support/fake-openai.js';
 
 interface Case {
   name: string;
@@ -44,7 +44,7 @@ describe('node-fetch: the SDK ends every upstream fault as it does over the runt
   let refusedURL: string;
   before(async () => {
     upstream = await startFakeOpenAI();
-    nodeFetch = (await runtimeFetch())!;
+    nodeFetch = createNodeFetch();
     refusedURL = `http://127.0.0.1:${await closedPort()}/v1`;
   });
   after(() => upstream.close());
