@@ -215,51 +215,20 @@ export class ThreadStreams {
         .finally(markEnded);
     };
     const log = this.log;
-    // One plain iterator over the built events (each generator layer costs promise jobs per event):
-    // a failure outside the pipeline becomes an `error` event, a shutdown ends with SHUTDOWN_EVENT.
-    let source: AsyncIterator<ThreadStreamEvent> | undefined;
-    let state: 'streaming' | 'closing' | 'done' = 'streaming';
-    /** `stop` ran: a step still in flight then ends the events. */
-    let stopped = false;
-    /** The source's step being waited for: `stop` lets it settle first, as an async generator's `return` would. */
-    let inFlight: Promise<unknown> | undefined;
-    const finish = (): IteratorResult<ThreadStreamEvent, void> => {
-      state = 'done';
-      release();
-      return { done: true, value: undefined };
-    };
-    const next = async (): Promise<IteratorResult<ThreadStreamEvent, void>> => {
-      if (state === 'streaming') {
-        try {
-          source ??= build(controller.signal)[Symbol.asyncIterator]();
-          const step = await (inFlight = source.next());
-          inFlight = undefined;
-          if (stopped) return { done: true, value: undefined };
-          if (!step.done) return step;
-          state = 'closing';
-        } catch (error) {
-          if (stopped) return { done: true, value: undefined };
-          state = 'closing';
-          if (!controller.signal.aborted) return { done: false, value: toErrorEvent(error, log) };
-        }
+    const events = (async function* guarded(): AsyncGenerator<ThreadStreamEvent, void, undefined> {
+      try {
+        yield* build(controller.signal);
+      } catch (error) {
+        if (!controller.signal.aborted) yield toErrorEvent(error, log);
       }
-      if (state === 'closing' && shuttingDown) {
-        shuttingDown = false;
-        return { done: false, value: SHUTDOWN_EVENT };
-      }
-      return finish();
-    };
-    // Stops the events and frees the thread once the pipeline has saved what it had: the step in
-    // flight settles first (the aborted pipeline saves and ends), so this is safe while a client reads.
+      if (shuttingDown) yield SHUTDOWN_EVENT;
+    })();
+    // Stops the events and frees the thread once the pipeline has saved what it had. An async
+    // generator queues `return` behind a `next` in flight, so this is safe while a client reads.
     const stop = async (): Promise<IteratorResult<ThreadStreamEvent, void>> => {
       abort();
-      const stopping = state !== 'done' ? source : undefined;
-      state = 'done';
-      stopped = true;
       try {
-        await inFlight?.catch(() => undefined);
-        await stopping?.return?.();
-        return { done: true, value: undefined };
+        return await events.return(undefined);
       } finally {
         release();
       }
@@ -270,7 +239,16 @@ export class ThreadStreams {
     };
     this.#running.set(threadId, running);
     const iterator: AsyncIterator<ThreadStreamEvent> = {
-      next,
+      next: async () => {
+        try {
+          const step = await events.next();
+          if (step.done) release();
+          return step;
+        } catch (error) {
+          release();
+          throw error;
+        }
+      },
       // The consumer stopped reading (client gone): cancel, let the pipeline save, then free the thread.
       return: stop,
     };

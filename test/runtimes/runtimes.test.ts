@@ -80,7 +80,10 @@ describe('runtimes, from the packed package', () => {
       const server = start(argv, project, port);
       try {
         await untilHealthy(`http://127.0.0.1:${port}`, server);
-        const passed = await runProtocolSuite(`http://127.0.0.1:${port}`, runtime.suite);
+        // A failed check carries the server's log: a runtime's own errors are only there.
+        const passed = await runProtocolSuite(`http://127.0.0.1:${port}`, runtime.suite).catch((error: unknown) => {
+          throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- ${runtime.name} log ---\n${server.output()}`, { cause: error });
+        });
         assert.ok(passed.length >= 9, passed.join(', '));
         const output = server.output();
         assert.doesNotMatch(output, /Disallowed operation|Uncaught|unhandled error/i, output);
