@@ -8,28 +8,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /** Calls `make` only when iteration starts, so a synchronous throw surfaces inside the stream. */
 export function lazy<T>(make: () => AsyncIterable<T>): AsyncIterable<T> {
-  return {
-    [Symbol.asyncIterator]() {
-      let source: AsyncIterator<T> | undefined;
-      let finished = false;
-      return {
-        next() {
-          if (finished) return Promise.resolve(DONE);
-          try {
-            source ??= make()[Symbol.asyncIterator]();
-          } catch (error) {
-            finished = true;
-            return Promise.reject(error);
-          }
-          return source.next();
-        },
-        return() {
-          finished = true;
-          return source?.return ? source.return() : Promise.resolve(DONE);
-        },
-      };
-    },
-  };
+  return prepend([], make);
 }
 
 /** `first` (in order), then the events of `rest()`, which is called only once they are needed. */
