@@ -3,29 +3,16 @@
 // second turn replaces them; Undo removes exactly that turn's lines and restores what they replaced;
 // Redo puts them back. Screenshots of each step go to demo/e2e/out/confirm-*.png.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { ask, recordChat } from './chat-page.js';
 import './demo-window.js';
-import { ensureBuilt, launchBrowser, ROOT, startServer, type RunningServer } from './harness.js';
+import { demoUnderTest, SCREENSHOTS } from './harness.js';
 
-const OUT = join(ROOT, 'demo/e2e/out');
 const HOST_LINE = 'host-prev-close';
 
-let server: RunningServer;
-let browser: Browser;
-
-before(async () => {
-  ensureBuilt();
-  mkdirSync(OUT, { recursive: true });
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = demoUnderTest();
 
 /** The candle series' price lines other than the host's, as `id@price title`. */
 const aiLines = (page: Page) =>
@@ -42,12 +29,12 @@ const frames = (page: Page) => page.evaluate(() => new Promise((r) => requestAni
 
 describe('demo: confirm mode, proposals, undo and redo', () => {
   it('proposes as ghosts and a card, applies, undoes exactly one turn (restoring what it replaced) and redoes it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await demo.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     await recordChat(page);
     try {
-      await page.goto(server.url);
+      await page.goto(demo.server.url);
       await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
       await page.locator('#confirm').check();
       assert.equal(await page.evaluate(() => (window.demo!.chat as unknown as { apply: string }).apply), 'confirm');
@@ -62,7 +49,7 @@ describe('demo: confirm mode, proposals, undo and redo', () => {
       const items = await inChat(page, 'proposal-item').allInnerTexts();
       assert.equal(items.length, ghosts.length);
       assert.ok(items.some((t) => /Support/.test(t)) && items.some((t) => /Resistance/.test(t)), items.join(' | '));
-      await page.screenshot({ path: join(OUT, 'confirm-1-proposed.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'confirm-1-proposed.png') });
 
       // Apply: the ghosts become the real lines, through chart-command events.
       await inChat(page, 'apply-button').click();
@@ -74,7 +61,7 @@ describe('demo: confirm mode, proposals, undo and redo', () => {
       assert.equal(await inChat(page, 'proposal').count(), 0, 'the card is gone');
       const applied = await page.evaluate(() => window.__commands.length);
       assert.equal(applied, first.length);
-      await page.screenshot({ path: join(OUT, 'confirm-2-applied.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'confirm-2-applied.png') });
 
       // Turn 2, on other bars (the host switched to 1h): the same ids at new prices replace turn 1's lines.
       await page.selectOption('#timeframe', '1h');
@@ -86,7 +73,7 @@ describe('demo: confirm mode, proposals, undo and redo', () => {
       const second = await aiLines(page);
       assert.notDeepEqual(second.map((l) => l.price), first.map((l) => l.price), 'turn 2 moved the levels');
       assert.equal(await inChat(page, 'undo-button').count(), 2, 'one Undo per turn that changed the chart');
-      await page.screenshot({ path: join(OUT, 'confirm-3-second-turn.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'confirm-3-second-turn.png') });
 
       // Undo turn 2: exactly its lines go, turn 1's come back.
       await inChat(page, 'undo-button').last().click();
@@ -100,14 +87,14 @@ describe('demo: confirm mode, proposals, undo and redo', () => {
       for (const l of second) if (!first.some((f) => f.id === l.id)) assert.equal(byId(undone)[l.id!], undefined, `${l.id} (added by turn 2) removed`);
       const origins = await page.evaluate(() => Array.from(document.querySelectorAll('#command-log li'), (li) => li.textContent ?? ''));
       assert.ok(origins.some((t) => t.includes('(undo)')), 'the host can tell undo commands apart');
-      await page.screenshot({ path: join(OUT, 'confirm-4-undone.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'confirm-4-undone.png') });
 
       // Redo: turn 2's lines are back.
       await inChat(page, 'redo-button').click();
       await page.waitForFunction(() => !document.querySelector('chart-chat')!.shadowRoot!.querySelector('[part~="redo-button"]'));
       await frames(page);
       assert.deepEqual(byId(await aiLines(page)), byId(second));
-      await page.screenshot({ path: join(OUT, 'confirm-5-redone.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'confirm-5-redone.png') });
 
       // The AI layer hides and shows in one switch.
       await page.locator('#ai-layer').uncheck();

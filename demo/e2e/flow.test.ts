@@ -1,33 +1,21 @@
 // The flow chart-chat exists for, end to end: the real `npm start` server (offline analyst), the
 // built demo page in Debian's Chromium, a user typing into <chart-chat>, the AI drawing on the chart.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { ChartCommand } from '../../sdk/contract/index.js';
 import { ask, recordChat } from './chat-page.js';
 import './demo-window.js';
-import { ensureBuilt, launchBrowser, ROOT, startServer, type RunningServer } from './harness.js';
+import { demoUnderTest, ROOT, SCREENSHOTS } from './harness.js';
 
-const OUT = join(ROOT, 'demo/e2e/out');
 const HOST_LINE = 'host-prev-close';
 
 type PriceLineCommand = Extract<ChartCommand, { type: 'price_line' }>;
 const priceLines = (commands: ChartCommand[]) => commands.filter((c): c is PriceLineCommand => c.type === 'price_line');
 
-let server: RunningServer;
-let browser: Browser;
-
-before(async () => {
-  ensureBuilt();
-  mkdirSync(OUT, { recursive: true });
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = demoUnderTest();
 
 /** What the chart itself shows: the adapter's state and the candle series' price lines. */
 function chartState(page: Page) {
@@ -55,7 +43,7 @@ function sampleBars(symbol: string, timeframe: string): { close: number; low: nu
 
 describe('demo: the chart-chat flow in a real browser', () => {
   it('answers about the chart, draws computed levels, switches market, clears only its own drawings, and stays on its origin', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await demo.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const requests: string[] = [];
     const problems: string[] = [];
     const chatAuth: (string | undefined)[] = [];
@@ -67,7 +55,7 @@ describe('demo: the chart-chat flow in a real browser', () => {
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     await recordChat(page);
     try {
-      await page.goto(server.url);
+      await page.goto(demo.server.url);
       await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
       await page.locator('chart-chat textarea').waitFor();
 
@@ -103,7 +91,7 @@ describe('demo: the chart-chat flow in a real browser', () => {
       assert.ok(state.lines.some((l) => l.id === HOST_LINE));
       assert.deepEqual(state.context.drawings, [HOST_LINE, ...levels.map((l) => l.id)], 'the context knows what is drawn');
       assert.match(drawn.text, /support|resistance/i);
-      await page.screenshot({ path: join(OUT, 'flow-support-resistance.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'flow-support-resistance.png') });
 
       // 3. "switch to AAPL on 1h": the picker and the chart follow; the next answer names AAPL.
       const switched = await ask(page, 'switch to AAPL on 1h');
@@ -134,7 +122,7 @@ describe('demo: the chart-chat flow in a real browser', () => {
       state = await chartState(page);
       assert.deepEqual(state.lines.map((l) => [l.id, l.price, l.title]), [[HOST_LINE, aapl.at(-2)!.close, 'Prev close']]);
       assert.deepEqual(state.drawings, [{ id: HOST_LINE, kind: 'price_line', source: 'host', price: aapl.at(-2)!.close }]);
-      await page.screenshot({ path: join(OUT, 'flow-cleared.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'flow-cleared.png') });
 
       // The command log shows what arrived, as text.
       const log = await page.locator('#command-log li').allInnerTexts();
@@ -142,7 +130,7 @@ describe('demo: the chart-chat flow in a real browser', () => {
       assert.ok(log.some((l) => l.startsWith('set_symbol AAPL')), log.join('\n'));
 
       // 5. Network: every request went to the page's own origin.
-      const origin = new URL(server.url).origin;
+      const origin = new URL(demo.server.url).origin;
       const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
       assert.deepEqual(foreign, []);
       assert.ok(requests.some((u) => u.endsWith('/api/chatkit')), 'the chat went through our server');
@@ -156,12 +144,12 @@ describe('demo: the chart-chat flow in a real browser', () => {
   });
 
   it('the README embed snippet works as written (demo/embed.html)', async () => {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+    const page = await demo.browser.newPage({ viewport: { width: 1000, height: 600 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     await recordChat(page);
     try {
-      await page.goto(`${server.url}/demo/embed.html`);
+      await page.goto(`${demo.server.url}/demo/embed.html`);
       await page.waitForFunction(() => (document.querySelector('chart-chat') as { chartContext?: { bars?: unknown[] } } | null)?.chartContext?.bars?.length === 300);
       await page.locator('chart-chat textarea').waitFor();
       const answer = await ask(page, 'draw support and resistance');
@@ -169,7 +157,7 @@ describe('demo: the chart-chat flow in a real browser', () => {
       assert.ok(levels.length >= 2);
       const drawn = await page.evaluate(() => (document.querySelector('chart-chat') as unknown as { chartContext: { drawings: { id: string; price?: number; source?: string }[] } }).chartContext.drawings);
       assert.deepEqual(drawn.map((d) => [d.id, d.price, d.source]), levels.map((l) => [l.id, l.price, 'ai']));
-      await page.screenshot({ path: join(OUT, 'embed.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'embed.png') });
       assert.deepEqual(problems, []);
     } finally {
       await page.close();
@@ -177,11 +165,11 @@ describe('demo: the chart-chat flow in a real browser', () => {
   });
 
   it('renders every drawing kind on the demo chart (trendline, zone, fib, marker, indicators)', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await demo.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     try {
-      await page.goto(`${server.url}/?symbol=BTCUSD&timeframe=1D`);
+      await page.goto(`${demo.server.url}/?symbol=BTCUSD&timeframe=1D`);
       await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
       const result = await page.evaluate(() => {
         const { handle, candles, chart } = window.demo!;
@@ -204,7 +192,7 @@ describe('demo: the chart-chat flow in a real browser', () => {
         panes: 2,
       });
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      await page.screenshot({ path: join(OUT, 'drawings.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'drawings.png') });
       assert.deepEqual(problems, []);
     } finally {
       await page.close();
@@ -212,9 +200,9 @@ describe('demo: the chart-chat flow in a real browser', () => {
   });
 
   it('lays out chart left and chat right, stacks them on a narrow screen, and switches to dark', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await demo.browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
-      await page.goto(server.url);
+      await page.goto(demo.server.url);
       await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
       const wide = { chart: (await page.locator('#chart').boundingBox())!, chat: (await page.locator('chart-chat').boundingBox())! };
       assert.ok(wide.chat.x >= wide.chart.x + wide.chart.width, 'chat right of the chart');
@@ -228,7 +216,7 @@ describe('demo: the chart-chat flow in a real browser', () => {
         chart: (window.demo!.chart.options().layout.background as { color: string }).color,
       }));
       assert.deepEqual(dark, { page: 'dark', chat: 'dark', chart: '#11151c' });
-      await page.screenshot({ path: join(OUT, 'narrow-dark.png'), fullPage: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'narrow-dark.png'), fullPage: true });
     } finally {
       await page.close();
     }
@@ -237,18 +225,18 @@ describe('demo: the chart-chat flow in a real browser', () => {
 
 describe('npm start serves the page', () => {
   it('GET /healthz answers 200 and / serves the demo page, its bundle and its data', async () => {
-    const health = await fetch(`${server.url}/healthz`);
+    const health = await fetch(`${demo.server.url}/healthz`);
     assert.equal(health.status, 200);
-    const page = await fetch(`${server.url}/`);
+    const page = await fetch(`${demo.server.url}/`);
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
     const html = await page.text();
     assert.match(html, /<chart-chat\b/);
     assert.match(html, /src="\/dist\/demo\/main\.js"/);
-    const script = await fetch(`${server.url}/dist/demo/main.js`);
+    const script = await fetch(`${demo.server.url}/dist/demo/main.js`);
     assert.equal(script.status, 200);
     assert.match(script.headers.get('content-type') ?? '', /javascript/);
-    const data = await fetch(`${server.url}/demo/data/TSLA-1D.json`);
+    const data = await fetch(`${demo.server.url}/demo/data/TSLA-1D.json`);
     assert.equal(data.status, 200);
     assert.equal(((await data.json()) as { bars: unknown[] }).bars.length, 400);
   });

@@ -3,13 +3,34 @@
  * PORT=0, no OpenAI key so the offline analyst answers) and Debian's Chromium via playwright-core.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../server/test-support/chromium.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Where the tests leave their screenshots. */
+export const SCREENSHOTS = join(ROOT, 'demo/e2e/out');
+
+/**
+ * The demo as a user gets it, for the calling test file: built, then `npm start`'s server and
+ * Chromium started before its tests and both stopped after them. Read the fields inside tests.
+ */
+export function demoUnderTest(): { readonly server: RunningServer; readonly browser: Browser } {
+  const running = {} as { server: RunningServer; browser: Browser };
+  before(async () => {
+    ensureBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    [running.server, running.browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  after(async () => {
+    await running.browser?.close();
+    await running.server?.stop();
+  });
+  return running;
+}
 
 /** What the pages load from dist/; built with rollup when missing (`npm test` builds before it runs us). */
 const BUILT = ['dist/demo/main.js', 'dist/demo/lightweight-charts.js', 'dist/chart-chat.bundle.js', 'dist/chart-chat.lightweight-charts.js'];
