@@ -28,6 +28,10 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
     if (request.body && declared <= DRAIN_LIMIT_BYTES) await drain(request.body.getReader(), DRAIN_LIMIT_BYTES);
     throw tooLarge();
   }
+  // A declared length within the cap bounds what the runtime buffers (its HTTP parser reads no
+  // more than that), so the body is read whole: on Node the request is never turned into a web
+  // stream (@hono/node-server reads the socket directly), a third of this function's time.
+  if (Number.isFinite(declared) && request.headers.has('content-length')) return decode(await wholeBody(request));
   if (!request.body) throw new RequestError(400, 'invalid_json', 'the request body is empty');
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -62,6 +66,22 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return decode(bytes);
+}
+
+async function wholeBody(request: Request): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await request.arrayBuffer());
+  } catch {
+    throw new RequestError(400, 'client_abort', 'the client aborted the request body');
+  }
+  if (bytes.byteLength === 0) throw new RequestError(400, 'invalid_json', 'the request body is empty');
+  if (new DepthScanner(MAX_JSON_DEPTH).exceeded(bytes)) throw new RequestError(400, 'invalid_request', `the request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  return bytes;
+}
+
+function decode(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

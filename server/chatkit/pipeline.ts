@@ -1,8 +1,8 @@
 /**
  * The event pipeline wrapped around every responder/action stream (chatkit-python's
- * `_process_events`; docs/protocol.md §3–§4): `stream_options` first; `added` items tracked as
- * pending and kept current from `updated`; `done`/`replaced`/`removed` persisted; hidden items
- * stored but never sent; `thread.updated` whenever the source mutated the thread; exceptions
+ * `_process_events`; docs/protocol.md §3–§4): the opening events (already stored), then
+ * `stream_options`; `added` items tracked as pending and kept current from `updated`;
+ * `done`/`replaced`/`removed` persisted; hidden items stored but never sent; `thread.updated` whenever the source mutated the thread; exceptions
  * become one `error` event. When the client goes away (the signal aborts) the source is stopped
  * and what it already produced is saved, like `handle_stream_cancelled`.
  */
@@ -27,6 +27,8 @@ export interface PipelineOptions {
   thread: ThreadMetadata;
   /** The responder's or action handler's events. */
   source: AsyncIterable<ThreadStreamEvent>;
+  /** Events already stored that open the stream (a new thread, the user's message): sent as they are, first. */
+  opening?: readonly ThreadStreamEvent[];
   /** Aborted when the client disconnected: stop the source and save what is pending. */
   signal: AbortSignal;
   allowCancel: boolean;
@@ -47,12 +49,14 @@ const ABORTED = Symbol('aborted');
 
 export async function* runPipeline(options: PipelineOptions): AsyncGenerator<ThreadStreamEvent, void, undefined> {
   const { store, thread, signal } = options;
-  yield { type: 'stream_options', stream_options: { allow_cancel: options.allowCancel } };
-
   let snapshot = snapshotOf(thread);
   const pending = new Map<string, ThreadItem>();
   const iterator = options.source[Symbol.asyncIterator]();
   const next = stepOrAbort(iterator, signal);
+  // The source's first step starts before anything goes out: for a responder that step is the
+  // model request, which then overlaps the opening events' way to the client.
+  let firstStep: ReturnType<typeof next> | undefined = next();
+  firstStep.catch(() => undefined); // awaited below; a client gone before then must not leave it unhandled
   let settled = false; // the source finished or failed on its own
   let failure: ThreadStreamEvent | undefined;
   const saveEveryMs = options.saveEveryMs ?? DEFAULT_SAVE_EVERY_MS;
@@ -67,9 +71,12 @@ export async function* runPipeline(options: PipelineOptions): AsyncGenerator<Thr
   };
 
   try {
+    for (const event of options.opening ?? []) yield event;
+    yield { type: 'stream_options', stream_options: { allow_cancel: options.allowCancel } };
     try {
       while (!signal.aborted) {
-        const step = await next();
+        const step = await (firstStep ?? next());
+        firstStep = undefined;
         if (step === ABORTED) break;
         if (step.done) {
           settled = true;

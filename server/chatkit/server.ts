@@ -292,7 +292,7 @@ export class ChatKitServer {
   #userTurn(thread: ThreadMetadata, item: UserMessageItem, ctx: RequestContext, signal: AbortSignal, created: boolean): AsyncIterable<ThreadStreamEvent> {
     const first: ThreadStreamEvent[] = created ? [{ type: 'thread.created', thread: toWireThread(thread) }] : [];
     first.push({ type: 'thread.item.done', item });
-    return prepend(first, () => this.#pipeline(thread, ctx, signal, (rctx) => this.#o.responder.respond(thread, item, rctx)));
+    return this.#pipeline(thread, ctx, signal, (rctx) => this.#o.responder.respond(thread, item, rctx), first);
   }
 
   async *#toolOutput(thread: ThreadMetadata, call: ClientToolCallItem, result: unknown, ctx: RequestContext, signal: AbortSignal) {
@@ -327,11 +327,13 @@ export class ChatKitServer {
     ctx: RequestContext,
     signal: AbortSignal,
     source: (rctx: ResponderContext) => AsyncIterable<ThreadStreamEvent>,
+    opening?: readonly ThreadStreamEvent[],
   ): AsyncGenerator<ThreadStreamEvent, void, undefined> {
     const rctx = this.#responderContext(thread, ctx, signal);
     return runPipeline({
       store: this.#o.store,
       thread,
+      ...(opening ? { opening } : {}),
       // Created lazily so a responder that throws synchronously still becomes an `error` event.
       source: lazy(() => source(rctx)),
       signal,
