@@ -38,5 +38,23 @@ export function serveNode(options: NodeServerOptions, onListening?: (info: Addre
   }) as unknown as typeof createServer;
   // Unread bodies are ours to drop (./request-limits.ts): @hono/node-server's own cleanup would
   // destroy a keep-alive socket 500 ms after an answer, under a client already reusing it.
-  return serve({ fetch: options.fetch as never, port: options.port, hostname: options.hostname, createServer: create, autoCleanupIncoming: false }, onListening);
+  return serve({ fetch: streamsAtOnce(options.fetch) as never, port: options.port, hostname: options.hostname, createServer: create, autoCleanupIncoming: false }, onListening);
+}
+
+/**
+ * Event streams go out without @hono/node-server's read-ahead: for a body of unknown length it
+ * reads up to three chunks, waiting a timer tick for the second, to give a short body a
+ * Content-Length. A stream's headers and first events would wait for that timer (long, under
+ * load) while the first text delta queued behind it. Declaring the body chunked (HTTP/1.1 only) skips it.
+ */
+function streamsAtOnce(fetch: NodeServerOptions['fetch']): NodeServerOptions['fetch'] {
+  return async (request, env) => {
+    const response = await fetch(request, env);
+    // HTTP/1.0 clients (nginx's default upstream protocol among them) cannot read chunked bodies.
+    const http11 = (env as { incoming?: { httpVersion?: string } } | undefined)?.incoming?.httpVersion === '1.1';
+    if (http11 && response.body && !response.headers.has('content-length') && response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      response.headers.set('transfer-encoding', 'chunked');
+    }
+    return response;
+  };
 }
