@@ -1,10 +1,11 @@
 /**
- * The `fetch` the OpenAI SDK gets on Node: one `node:http(s)` request over a keep-alive agent.
+ * The `fetch` model requests use on Node: one `node:http(s)` request over a keep-alive agent.
  * The global fetch (undici) builds the request body as a web stream, clones the request (a tee)
  * and wraps the answer in another web stream — about a seventh of the server's CPU per
- * conversation in `npm run bench` at 200 concurrent. The SDK keeps doing what matters on top of
- * this: retries, the timeout (it aborts the signal), status errors. So this behaves as the SDK
- * expects any fetch to: a failure before the answer rejects with a `TypeError` (`cause`: the
+ * conversation in `npm run bench` at 200 concurrent. The request on top of it
+ * (../responders/openai/responses-request.ts) keeps doing what matters: retries, the timeout
+ * (it aborts the signal), status errors. So this behaves as any fetch does (and as the `openai`
+ * SDK expects, should it be given this): a failure before the answer rejects with a `TypeError` (`cause`: the
  * socket error), an abort with an `AbortError`; a body cut mid-stream fails its read with a
  * `TypeError`, an aborted one with an `AbortError`.
  *
@@ -18,7 +19,7 @@ import { NODE_BODY } from '../responders/openai/node-body.js';
 
 type Fetch = typeof fetch;
 
-/** A `fetch` for the OpenAI SDK over `node:http(s)` with keep-alive agents (string bodies only, as the SDK sends). */
+/** A `fetch` over `node:http(s)` with keep-alive agents (string bodies only, as model requests send). */
 export function nodeFetch(): Fetch {
   const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
   return ((input: string | URL | Request, init: RequestInit = {}) => {
@@ -60,7 +61,7 @@ export function nodeFetch(): Fetch {
 
 const abortError = () => new DOMException('This operation was aborted', 'AbortError');
 
-/** What the SDK reads of a Response: status, headers, url, and the body as text, JSON or a web stream (made only if asked for). */
+/** What a model request reads of a Response: status, headers, url, and the body as text, JSON or a web stream (made only if asked for). */
 class NodeResponse {
   readonly status: number;
   readonly statusText: string;

@@ -1,11 +1,11 @@
 /**
- * The OpenAI responder: the Responses API with `stream: true` through the `openai` SDK.
+ * The OpenAI responder: the Responses API with `stream: true`, requested as the `openai` SDK
+ * would (./responses-request.ts: its retries, timeouts and error classes) and read by ./stream-events.ts.
  * Text deltas become ChatKit text deltas as they arrive (text-command lines are extracted on
  * the way); function calls are validated and either sent to the browser as `chart_command`
  * effects or answered on the server by the analysis tools, then the model is called again with
  * the outputs — at most `maxToolRounds` times per turn.
  */
-import OpenAI from 'openai';
 import type { ResponseInputItem } from 'openai/resources/responses/responses';
 import type { FunctionTool } from 'openai/resources/responses/responses';
 import { APPLY_COMMANDS_TOOL, type ChartCommand, type ChartContext } from '../../../sdk/contract/index.js';
@@ -27,6 +27,7 @@ import { withProvenance } from '../provenance.js';
 import { failure, upstreamError } from './upstream-errors.js';
 import { StreamError } from '../../chatkit/errors.js';
 import { responseEvents } from './stream-events.js';
+import { responsesRequest, type ResponsesRequest } from './responses-request.js';
 
 export const DEFAULT_MODEL = 'gpt-4.1-mini';
 /**
@@ -46,7 +47,7 @@ export const DEFAULT_DAILY_TOKENS_PER_USER = 500_000;
 
 export interface OpenAIResponderOptions {
   apiKey: string;
-  /** Any Responses-compatible endpoint. Default: the SDK's (api.openai.com). */
+  /** Any Responses-compatible endpoint. Default `https://api.openai.com/v1` (`npm start` reads `OPENAI_BASE_URL`). */
   baseURL?: string;
   /**
    * The transport for model requests. Default: the runtime's `fetch`. On Node, pass `nodeFetch()`
@@ -101,11 +102,9 @@ export interface ModelCall {
 }
 
 export class OpenAIResponder implements Responder {
-  readonly #client: OpenAI;
+  readonly #request: ResponsesRequest;
   readonly #model: string;
   readonly #instructions: string;
-  readonly #maxRetries: number;
-  readonly #timeout: number;
   readonly #idleTimeout: number;
   readonly #maxRounds: number;
   readonly #apiKey: string;
@@ -116,23 +115,18 @@ export class OpenAIResponder implements Responder {
 
   constructor(options: OpenAIResponderOptions) {
     this.#apiKey = options.apiKey;
-    this.#maxRetries = options.maxRetries ?? 2;
-    this.#timeout = options.timeoutMs ?? 60_000;
     this.#idleTimeout = options.idleTimeoutMs ?? 60_000;
     this.#maxRounds = Math.max(1, options.maxToolRounds ?? 6);
     this.#model = options.model ?? DEFAULT_MODEL;
     this.#instructions = options.instructions ?? DEFAULT_INSTRUCTIONS;
     this.#inputBudget = options.inputTokenBudget ?? DEFAULT_INPUT_TOKEN_BUDGET;
     this.#dailyTokens = options.dailyTokensPerUser ?? DEFAULT_DAILY_TOKENS_PER_USER;
-    this.#client = new OpenAI({
+    this.#request = responsesRequest({
       apiKey: options.apiKey,
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-      maxRetries: this.#maxRetries,
-      timeout: this.#timeout,
-      // The SDK would log raw upstream chunks; we report failures ourselves, without bodies.
-      logLevel: 'off',
-      // On Node, `npm start` passes chart-chat/server/node's nodeFetch; the SDK's retries and timeouts stay.
       ...(options.fetch && { fetch: options.fetch }),
+      maxRetries: options.maxRetries ?? 2,
+      timeoutMs: options.timeoutMs ?? 60_000,
     });
   }
 
@@ -266,13 +260,11 @@ export class OpenAIResponder implements Responder {
     };
 
     try {
-      // The SDK makes the request (retries, timeout, status errors); the body is read in ./stream-events.ts.
-      const response = await this.#client.responses
-        .create(
-          { model: this.#model, instructions: this.#instructions, input, tools: setup.tools, stream: true, store: false, parallel_tool_calls: true },
-          { signal: controller.signal, maxRetries: this.#maxRetries, timeout: this.#timeout },
-        )
-        .asResponse();
+      // Retries, the timeout to the headers and status errors as the SDK has them; the body is read in ./stream-events.ts.
+      const response = await this.#request(
+        { model: this.#model, instructions: this.#instructions, input, tools: setup.tools, stream: true, store: false, parallel_tool_calls: true },
+        controller.signal,
+      );
       arm();
       for await (const events of responseEvents(response)) {
         arm();
