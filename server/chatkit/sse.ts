@@ -18,6 +18,32 @@ export function sseFrame(event: ThreadStreamEvent): string {
   return `data: ${eventJson(event)}\n\n`;
 }
 
+/**
+ * Rewrites an event stream's text on its way out (the key guard: ../security/key-guard.ts). It
+ * sees every frame in order, in bursts; it may hold text back and release it later or at
+ * `flush` (the stream's normal end). A response wrapper installs it with
+ * {@link filterEventStream} instead of wrapping the body in another stream.
+ */
+export interface FrameFilter {
+  push(text: string): string;
+  flush(): string;
+}
+
+/** The filter setter of each response {@link sseResponse} made, until its body is first read. */
+const filterSetters = new WeakMap<Response, (filter: FrameFilter) => void>();
+
+/**
+ * Installs `filter` on an event stream made by {@link sseResponse} whose body has not been
+ * read yet; false for any other response (the caller then wraps the body itself).
+ */
+export function filterEventStream(response: Response, filter: FrameFilter): boolean {
+  const set = filterSetters.get(response);
+  if (!set) return false;
+  filterSetters.delete(response);
+  set(filter);
+  return true;
+}
+
 /** How many framed events may wait for a slow client before the source is paused. */
 const MAX_QUEUED_EVENTS = 64;
 
@@ -33,6 +59,7 @@ export function sseResponse(events: AsyncIterable<ThreadStreamEvent>, observer?:
   const iterator = events[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   const queue: string[] = [];
+  let filter: FrameFilter | undefined;
   /** How the source ended, once it has. */
   let finished: 'done' | 'failed' | undefined;
   let failure: unknown;
@@ -84,27 +111,36 @@ export function sseResponse(events: AsyncIterable<ThreadStreamEvent>, observer?:
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (queue.length === 0 && !finished) {
-          if (!pumping) void pump();
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-          // Let the rest of this burst arrive: it goes out in the same chunk.
-          if (!finished) await afterThisTurn();
-        }
-        if (cancelled) return;
-        if (queue.length > 0) {
-          controller.enqueue(encoder.encode(queue.length === 1 ? queue[0]! : queue.join('')));
-          queue.length = 0;
-          if (!finished && !pumping) void pump();
+        for (;;) {
+          if (queue.length === 0 && !finished) {
+            if (!pumping) void pump();
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = undefined;
+            // Let the rest of this burst arrive: it goes out in the same chunk.
+            if (!finished) await afterThisTurn();
+          }
+          if (cancelled) return;
+          if (queue.length > 0) {
+            let text = queue.length === 1 ? queue[0]! : queue.join('');
+            queue.length = 0;
+            if (!finished && !pumping) void pump();
+            if (filter) text = filter.push(text);
+            // A pull that enqueues nothing is not called again: wait for more if the filter held it all.
+            if (text === '') continue;
+            controller.enqueue(encoder.encode(text));
+            return;
+          }
+          if (finished === 'failed') {
+            end('error');
+            controller.error(failure);
+            return;
+          }
+          const rest = filter?.flush();
+          if (rest) controller.enqueue(encoder.encode(rest));
+          end('done');
+          controller.close();
           return;
         }
-        if (finished === 'failed') {
-          end('error');
-          controller.error(failure);
-          return;
-        }
-        end('done');
-        controller.close();
       },
       async cancel() {
         cancelled = true;
@@ -114,7 +150,9 @@ export function sseResponse(events: AsyncIterable<ThreadStreamEvent>, observer?:
     },
     { highWaterMark: 0 },
   );
-  return new Response(body, { status: 200, headers: SSE_HEADERS });
+  const response = new Response(body, { status: 200, headers: SSE_HEADERS });
+  filterSetters.set(response, (installed) => (filter = installed));
+  return response;
 }
 
 /** Resolves once the promise jobs queued now have run (setImmediate where the runtime has it). */

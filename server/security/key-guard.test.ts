@@ -103,3 +103,28 @@ describe('a secret spread over several text deltas', () => {
     assert.equal(hits, 0);
   });
 });
+
+test("the protocol's own event streams are guarded as text, without a second stream around their body", async () => {
+  const { sseResponse } = await import('../chatkit/sse.js');
+  const leaks: string[] = [];
+  let made: Response | undefined;
+  const app = new Hono();
+  app.use('*', keyGuard({ secrets: [KEY], onLeak: (where) => leaks.push(where) }));
+  app.post('/stream', () => {
+    async function* events() {
+      yield { type: 'progress_update' as const, text: `whole ${KEY} here` };
+      for (const delta of ['key: s', 'k-test-LEAK', 'CHECK-0123456789abcdef', ' done'])
+        yield { type: 'thread.item.updated' as const, item_id: 'msg_1', update: { type: 'assistant_message.content_part.text_delta' as const, content_index: 0, delta } };
+    }
+    made = sseResponse(events());
+    return made;
+  });
+  const res = await app.request('/stream', { method: 'POST' });
+  assert.equal(res.body, made!.body, 'the body is the event stream itself');
+  const text = await res.text();
+  assert.ok(!text.includes(KEY) && !text.includes('LEAKCHECK'), text);
+  assert.match(text, /whole \[REDACTED\] here/);
+  const deltas = text.split('\n\n').filter((frame) => frame.includes('text_delta')).map((frame) => (JSON.parse(frame.slice(6)) as { update: { delta: string } }).update.delta);
+  assert.equal(deltas.join(''), 'key: [REDACTED] done');
+  assert.ok(leaks.length >= 2 && leaks.every((where) => where === 'body'));
+});

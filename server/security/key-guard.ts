@@ -7,6 +7,7 @@
  * ChatKit event streams also get a {@link DeltaGuard}: a secret spread over several text deltas.
  */
 import type { MiddlewareHandler } from 'hono';
+import { filterEventStream, type FrameFilter } from '../chatkit/sse.js';
 import { tapBody } from '../lib/body-tap.js';
 import { DeltaGuard } from './delta-guard.js';
 import { QuickCheck } from './quick-check.js';
@@ -41,6 +42,8 @@ export function keyGuard(options: KeyGuardOptions): MiddlewareHandler {
     const scanner = new SecretScanner(patterns, report);
     const deltas = (c.res.headers.get('content-type') ?? '').startsWith('text/event-stream') ? new DeltaGuard(patterns, report) : undefined;
     c.res.headers.delete('content-length'); // redaction can change the length
+    // Our own event streams take the guard as a text filter: no second stream around the body.
+    if (deltas && filterEventStream(c.res, eventStreamFilter(scanner, deltas, quick))) return;
     c.res = new Response(
       tapBody(c.res.body, {
         // Nearly every chunk passes untouched after one native decode and search.
@@ -54,5 +57,20 @@ export function keyGuard(options: KeyGuardOptions): MiddlewareHandler {
       }),
       c.res,
     );
+  };
+}
+
+/**
+ * The same guard over an event stream's text, before it is encoded: frames that pass the quick
+ * check go through as they are; others are scanned as bytes, like a tapped body's.
+ */
+function eventStreamFilter(scanner: SecretScanner, deltas: DeltaGuard, quick: QuickCheck): FrameFilter {
+  const encoder = new TextEncoder();
+  // Streaming: held-back bytes may end inside a character (a non-ASCII secret's start).
+  const decoder = new TextDecoder();
+  return {
+    push: (text) =>
+      !scanner.holding && deltas.idle && quick.cleanText(text, true) ? text : decoder.decode(scanner.push(deltas.push(encoder.encode(text))), { stream: true }),
+    flush: () => decoder.decode(scanner.push(deltas.flush()), { stream: true }) + decoder.decode(scanner.flush()),
   };
 }

@@ -24,7 +24,12 @@ export class QuickCheck {
   clean(bytes: Uint8Array, eventStream: boolean): boolean {
     const n = bytes.byteLength;
     if (!this.#usable || n === 0 || bytes[n - 1]! >= 0x80) return false;
-    const text = this.#decoder.decode(bytes);
+    return this.cleanText(this.#decoder.decode(bytes), eventStream);
+  }
+
+  /** The same answer for text that is whole (no character cut at its end). */
+  cleanText(text: string, eventStream: boolean): boolean {
+    if (!this.#usable || text === '') return false;
     if (eventStream && !text.endsWith('\n\n')) return false;
     for (const secret of this.#secrets) if (text.includes(secret) || endsWithStartOf(text, secret)) return false;
     return !(eventStream && deltaTailMayHold(text, this.#escaped));
