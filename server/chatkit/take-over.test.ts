@@ -156,9 +156,10 @@ describe('stop, then send again', () => {
 describe('ThreadStreams.takeOver', () => {
   it('answers 409 thread_busy when the running stream does not end in time', async () => {
     const streams = new ThreadStreams(() => undefined, { takeOverTimeoutMs: 50 });
-    const stuck = await streams.open('t', undefined, () => ({
-      [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<ThreadStreamEvent>>(() => undefined) }),
-    }));
+    // Streams run async generators (the pipeline): their `return` waits for the step in flight, here forever.
+    const stuck = await streams.open('t', undefined, async function* (): AsyncGenerator<ThreadStreamEvent> {
+      await new Promise(() => undefined);
+    });
     const reading = stuck[Symbol.asyncIterator]().next(); // in flight forever
     void reading;
     await assert.rejects(streams.takeOver('t'), (error: { status?: number; code?: string }) => error.status === 409 && error.code === 'thread_busy');

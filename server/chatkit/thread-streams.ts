@@ -16,6 +16,8 @@ import { newId } from './ids.js';
 import { toErrorEvent } from './pipeline.js';
 import type { ThreadStreamEvent } from '../wire/types.js';
 
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
 export const threadBusy = (): RequestError => new RequestError(409, 'thread_busy', 'a response is already streaming on this thread');
 
 /** How long a take-over waits for the cancelled stream to save and end before answering 409. */
@@ -215,20 +217,49 @@ export class ThreadStreams {
         .finally(markEnded);
     };
     const log = this.log;
-    const events = (async function* guarded(): AsyncGenerator<ThreadStreamEvent, void, undefined> {
+    // One plain iterator over the built events, not another async-generator layer (promise jobs
+    // on every event): a failure outside the pipeline becomes an `error` event, and a shutdown
+    // ends the events with SHUTDOWN_EVENT. It never awaits a step itself: `stop` hands over to
+    // the source's own `return`, which an async generator (the pipeline) queues behind a step in
+    // flight. So a take-over by the owner's next request never awaits a promise of this one
+    // (Workers refuse that across requests).
+    let source: AsyncIterator<ThreadStreamEvent> | undefined;
+    let state: 'streaming' | 'closing' | 'done' = 'streaming';
+    const tail: ThreadStreamEvent[] = [];
+    const finished = (): IteratorResult<ThreadStreamEvent, void> => {
+      state = 'done';
+      release();
+      return DONE;
+    };
+    const fromTail = (): IteratorResult<ThreadStreamEvent, void> => (tail.length > 0 ? { done: false, value: tail.shift()! } : finished());
+    const sourceEnded = (failure?: { error: unknown }): IteratorResult<ThreadStreamEvent, void> => {
+      if (state === 'done') return DONE; // stopped while this step was in flight
+      state = 'closing';
+      if (failure && !controller.signal.aborted) tail.push(toErrorEvent(failure.error, log));
+      if (shuttingDown) tail.push(SHUTDOWN_EVENT);
+      return fromTail();
+    };
+    const next = (): Promise<IteratorResult<ThreadStreamEvent, void>> => {
+      if (state === 'done') return Promise.resolve(DONE);
+      if (state === 'closing') return Promise.resolve(fromTail());
       try {
-        yield* build(controller.signal);
+        source ??= build(controller.signal)[Symbol.asyncIterator]();
       } catch (error) {
-        if (!controller.signal.aborted) yield toErrorEvent(error, log);
+        return Promise.resolve(sourceEnded({ error }));
       }
-      if (shuttingDown) yield SHUTDOWN_EVENT;
-    })();
-    // Stops the events and frees the thread once the pipeline has saved what it had. An async
-    // generator queues `return` behind a `next` in flight, so this is safe while a client reads.
+      return source.next().then(
+        (step) => (step.done ? sourceEnded() : state === 'done' ? DONE : step),
+        (error: unknown) => sourceEnded({ error }),
+      );
+    };
+    // Stops the events and frees the thread once the pipeline has saved what it had.
     const stop = async (): Promise<IteratorResult<ThreadStreamEvent, void>> => {
       abort();
+      const stopping = state === 'streaming' ? source : undefined;
+      state = 'done';
       try {
-        return await events.return(undefined);
+        await stopping?.return?.();
+        return DONE;
       } finally {
         release();
       }
@@ -238,20 +269,8 @@ export class ThreadStreams {
       ended,
     };
     this.#running.set(threadId, running);
-    const iterator: AsyncIterator<ThreadStreamEvent> = {
-      next: async () => {
-        try {
-          const step = await events.next();
-          if (step.done) release();
-          return step;
-        } catch (error) {
-          release();
-          throw error;
-        }
-      },
-      // The consumer stopped reading (client gone): cancel, let the pipeline save, then free the thread.
-      return: stop,
-    };
+    // The consumer stopping (client gone) cancels: the pipeline saves, then the thread is free.
+    const iterator: AsyncIterator<ThreadStreamEvent> = { next, return: stop };
     return { [Symbol.asyncIterator]: () => iterator };
   }
 }
