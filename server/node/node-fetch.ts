@@ -29,7 +29,9 @@ export function nodeFetch(): Fetch {
     const body = init.body ?? undefined;
     if (body !== undefined && typeof body !== 'string') return Promise.reject(new TypeError('nodeFetch sends string bodies only'));
     const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+    // A plain object (what model requests pass) is copied as it is; anything else through Headers.
+    if (isPlainRecord(init.headers)) for (const [name, value] of Object.entries(init.headers)) headers[name.toLowerCase()] = value;
+    else new Headers(init.headers).forEach((value, name) => (headers[name] = value));
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     const signal = init.signal ?? undefined;
     const send = url.protocol === 'https:' ? https.request : http.request;
@@ -66,7 +68,7 @@ class NodeResponse {
   readonly status: number;
   readonly statusText: string;
   readonly ok: boolean;
-  readonly headers = new Headers();
+  #headers: Headers | undefined;
   readonly url: string;
   readonly redirected = false;
   readonly type = 'basic';
@@ -79,8 +81,6 @@ class NodeResponse {
     this.statusText = message.statusMessage ?? '';
     this.ok = this.status >= 200 && this.status < 300;
     this.url = url;
-    const raw = message.rawHeaders;
-    for (let i = 0; i + 1 < raw.length; i += 2) this.headers.append(raw[i]!, raw[i + 1]!);
     this[NODE_BODY] = message;
     // An abort after the answer began ends the body with an AbortError; a cut connection with a TypeError.
     if (signal) {
@@ -89,6 +89,16 @@ class NodeResponse {
       message.once('close', () => signal.removeEventListener('abort', onAbort));
     }
     message.once('aborted', () => message.destroy(new TypeError('terminated')));
+  }
+
+  /** Made on first use: a streamed answer's headers are read only when something fails. */
+  get headers(): Headers {
+    if (!this.#headers) {
+      this.#headers = new Headers();
+      const raw = this[NODE_BODY].rawHeaders;
+      for (let i = 0; i + 1 < raw.length; i += 2) this.#headers.append(raw[i]!, raw[i + 1]!);
+    }
+    return this.#headers;
   }
 
   get bodyUsed(): boolean {
@@ -121,3 +131,6 @@ class NodeResponse {
     return Buffer.concat(chunks);
   }
 }
+
+const isPlainRecord = (value: unknown): value is Record<string, string> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every((v) => typeof v === 'string');

@@ -16,11 +16,11 @@ import { failure } from './upstream-errors.js';
 /** Each body chunk's complete events, in order (chunks that complete none yield nothing). */
 export function responseEvents(response: Response): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
   const message = (response as { [NODE_BODY]?: IncomingMessage })[NODE_BODY];
-  return message ? nodeResponseEvents(message, response.headers) : webResponseEvents(response);
+  return message ? nodeResponseEvents(message, () => response.headers) : webResponseEvents(response);
 }
 
 /** From chart-chat/server/node's `nodeFetch`: the body as Node delivers it, no web stream in between. */
-async function* nodeResponseEvents(message: IncomingMessage, headers: Headers): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
+async function* nodeResponseEvents(message: IncomingMessage, headers: () => Headers): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
   const parser = new EventParser(headers);
   message.setEncoding('utf8');
   try {
@@ -47,7 +47,7 @@ async function* webResponseEvents(response: Response): AsyncGenerator<ResponseSt
   if (!response.body) throw new OpenAI.OpenAIError('Attempted to iterate over a response with no body');
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  const parser = new EventParser(response.headers);
+  const parser = new EventParser(() => response.headers);
   try {
     for (;;) {
       let read: ReadableStreamReadResult<Uint8Array>;
@@ -74,7 +74,8 @@ const isAbortError = (error: unknown): boolean => typeof error === 'object' && e
 
 /** Server-sent events (any of CRLF, CR, LF line ends) to the Responses stream's events. */
 export class EventParser {
-  readonly #headers: Headers;
+  /** The response's headers, for an in-stream error only (a lazy Headers on Node: most streams never need one). */
+  readonly #headers: () => Headers;
   #rest = '';
   #event: string | null = null;
   #data: string[] = [];
@@ -83,7 +84,7 @@ export class EventParser {
   /** What a bad event threw; the events before it were returned, nothing after it is read. */
   failure: unknown;
 
-  constructor(headers: Headers) {
+  constructor(headers: () => Headers) {
     this.#headers = headers;
   }
 
@@ -140,7 +141,7 @@ export class EventParser {
     // Assistants-style `thread.*` events are not Responses events: the SDK passed them on as
     // `{event, data}`, which nothing here reads.
     if (event !== null && event.startsWith('thread.')) return;
-    if (parsed && parsed.error) throw new OpenAI.APIError(undefined, parsed.error as object, undefined, this.#headers);
+    if (parsed && parsed.error) throw new OpenAI.APIError(undefined, parsed.error as object, undefined, this.#headers());
     out.push(parsed as ResponseStreamEvent);
   }
 }
