@@ -46,7 +46,7 @@ export function requestLog(options: RequestLogOptions): MiddlewareHandler {
     const errorCode = status >= 400 ? await readErrorCode(c.res) : undefined;
     const line: LogFields = {
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: c.req.path,
       status,
       duration_ms: Math.round(performance.now() - started),
       ...base,

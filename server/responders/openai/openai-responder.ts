@@ -235,12 +235,21 @@ export class OpenAIResponder implements Responder {
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     let idle = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const arm = () => {
-      clearTimeout(timer);
+    // One timer for the whole stream, not one re-armed per chunk: it notes the last chunk's time
+    // and, when it fires early, waits out the rest of the silence.
+    let lastChunk = 0;
+    const idleMs = this.#idleTimeout;
+    const watch = (wait: number) => {
       timer = setTimeout(() => {
+        const quiet = Date.now() - lastChunk;
+        if (quiet < idleMs) return watch(idleMs - quiet);
         idle = true;
         controller.abort();
-      }, this.#idleTimeout);
+      }, wait);
+    };
+    const arm = () => {
+      lastChunk = Date.now();
+      if (timer === undefined) watch(idleMs);
     };
 
     let newItem = true;
