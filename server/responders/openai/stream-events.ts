@@ -22,11 +22,11 @@ export function responseEvents(response: Response): AsyncGenerator<ResponseStrea
 /** From chart-chat/server/node's `nodeFetch`: the body as Node delivers it, no web stream in between. */
 async function* nodeResponseEvents(message: IncomingMessage, headers: () => Headers): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
   const parser = new EventParser(headers);
-  message.setEncoding('utf8');
+  const chunks = new BodyChunks(message);
   try {
     try {
-      for await (const chunk of message) {
-        const events = parser.push(chunk as string);
+      for (let chunk = await chunks.next(); chunk !== null; chunk = await chunks.next()) {
+        const events = parser.push(chunk);
         if (events.length > 0) yield events;
         if (parser.failure !== undefined) throw parser.failure;
         if (parser.finished) return;
@@ -39,8 +39,69 @@ async function* nodeResponseEvents(message: IncomingMessage, headers: () => Head
     const events = parser.push('');
     if (events.length > 0) yield events;
   } finally {
+    chunks.dispose();
     if (!message.complete) message.destroy();
   }
+}
+
+/** A body paused once this many chunks wait unread (the client reads slower than the model writes). */
+const MAX_WAITING_CHUNKS = 16;
+
+/**
+ * A Node body's text chunks, from its `data` events: one callback per chunk, where the stream's
+ * async iterator costs a few promise jobs and a `readable` round per chunk. Resolves null at the
+ * end; rejects with the stream's error, or when it closes before its end.
+ */
+class BodyChunks {
+  readonly #message: IncomingMessage;
+  readonly #waiting: string[] = [];
+  #ended = false;
+  #failure: { error: unknown } | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(message: IncomingMessage) {
+    this.#message = message;
+    message.setEncoding('utf8');
+    message.on('data', this.#onData);
+    message.on('end', this.#onEnd);
+    message.on('error', this.#onError);
+    message.on('close', this.#onClose);
+  }
+
+  async next(): Promise<string | null> {
+    while (this.#waiting.length === 0) {
+      if (this.#failure) throw this.#failure.error;
+      if (this.#ended) return null;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+      this.#wake = undefined;
+    }
+    if (this.#waiting.length === MAX_WAITING_CHUNKS) this.#message.resume();
+    return this.#waiting.length === 1 ? this.#waiting.pop()! : this.#waiting.splice(0).join('');
+  }
+
+  dispose(): void {
+    this.#message.off('data', this.#onData);
+    this.#message.off('end', this.#onEnd);
+    this.#message.off('error', this.#onError);
+    this.#message.off('close', this.#onClose);
+  }
+
+  readonly #onData = (chunk: string): void => {
+    if (this.#waiting.push(chunk) === MAX_WAITING_CHUNKS) this.#message.pause();
+    this.#wake?.();
+  };
+  readonly #onEnd = (): void => {
+    this.#ended = true;
+    this.#wake?.();
+  };
+  readonly #onError = (error: unknown): void => {
+    this.#failure ??= { error };
+    this.#wake?.();
+  };
+  readonly #onClose = (): void => {
+    if (!this.#ended) this.#failure ??= { error: new Error('the body closed before its end') };
+    this.#wake?.();
+  };
 }
 
 async function* webResponseEvents(response: Response): AsyncGenerator<ResponseStreamEvent[], void, undefined> {
