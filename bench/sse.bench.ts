@@ -22,7 +22,8 @@ async function stream(url: string, text: string, client: string): Promise<{ even
   const start = performance.now();
   const response = await fetch(`${url}/api/chatkit`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-chart-chat-client': client },
+    // Client ids are 32-64 characters (the identity rule): the short names are padded.
+    headers: { 'content-type': 'application/json', 'x-chart-chat-client': client.padEnd(32, '0') },
     body: JSON.stringify(createThread(text)),
   });
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
