@@ -24,6 +24,8 @@ describe('reading a JSON body', () => {
     assert.equal(scan('["[[[[[", "\\"[[[[", {"a":"}}}}[[[["}]'), false, 'brackets in strings and escaped quotes do not count');
     assert.equal(scan('[[', '[', '[1]]]]'), true, 'depth carries across chunks');
     assert.equal(scan('[{"é":[', '"\\\\"]}]'), false);
+    assert.equal(scan('["\\n[[[[", "\\u0022[[[["]'), false, 'an escape ends at the character it escapes');
+    assert.equal(scan('["\\n", [[[1]]]]'), true, 'a string closed after an escape: what follows counts');
   });
 
   it('refuses deep nesting at the first chunk, drains the rest unscanned only up to the body cap, parses nothing', async () => {

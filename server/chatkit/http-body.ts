@@ -116,6 +116,18 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, limit: num
   reader.releaseLock();
 }
 
+const OTHER = 0;
+const QUOTE = 1;
+const BACKSLASH = 2;
+const OPEN = 3;
+const CLOSE = 4;
+/** What each byte is to the depth scan. */
+const BYTE_KIND = new Uint8Array(256);
+BYTE_KIND[0x22] = QUOTE;
+BYTE_KIND[0x5c] = BACKSLASH;
+BYTE_KIND[0x5b] = BYTE_KIND[0x7b] = OPEN;
+BYTE_KIND[0x5d] = BYTE_KIND[0x7d] = CLOSE;
+
 /**
  * Nesting depth of JSON text, byte by byte across chunks, outside strings. UTF-8 continuation
  * bytes are all >= 0x80, so looking at ASCII brackets and quotes byte-wise is exact. Linear, and
@@ -136,18 +148,23 @@ export class DepthScanner {
     const max = this.maxDepth;
     let over = false;
     for (let i = 0, n = bytes.length; i < n; i++) {
-      const b = bytes[i]!;
+      const kind = BYTE_KIND[bytes[i]!]!;
+      // Most bytes (digits, letters, commas) mean nothing here: one table load, no comparisons.
+      if (kind === OTHER) {
+        escaped = false;
+        continue;
+      }
       if (inString) {
         if (escaped) escaped = false;
-        else if (b === 0x5c) escaped = true;
-        else if (b === 0x22) inString = false;
-      } else if (b === 0x22) inString = true;
-      else if (b === 0x5b || b === 0x7b) {
+        else if (kind === BACKSLASH) escaped = true;
+        else if (kind === QUOTE) inString = false;
+      } else if (kind === QUOTE) inString = true;
+      else if (kind === OPEN) {
         if (++depth > max) {
           over = true;
           break;
         }
-      } else if (b === 0x5d || b === 0x7d) depth--;
+      } else if (kind === CLOSE) depth--;
     }
     this.#depth = depth;
     this.#inString = inString;
